@@ -1,0 +1,1 @@
+"""mentormesh: mentorship as a network, not an assignment."""

@@ -1,0 +1,32 @@
+"""Domain errors: raised by services, mapped to a clear message by pages and the API."""
+
+
+class DomainError(Exception):
+    """A rule of the product was broken; `code` is stable, `detail` is for people."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, detail: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        if code:
+            self.code = code
+
+
+class NotFound(DomainError):
+    """The object does not exist or the viewer may not see it (never tell which)."""
+
+    code = "not_found"
+    status = 404
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409

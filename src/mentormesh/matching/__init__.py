@@ -1,0 +1,1 @@
+"""The matching engine: pure Python, numpy and scipy; no Django (import-linter enforces it)."""

@@ -1,0 +1,128 @@
+"""Turning free text into terms, and terms into a BM25-weighted sparse matrix.
+
+Tokenising is deliberately simple (a regex, a stopword list, a plural-folding stemmer):
+the texts are short and the engine must index 100,000 people in pure Python, so every
+step is cheap and memoised.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+# Keeps "c++", "c#" and "node.js"-style words whole; everything else splits on non-letters.
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:\.[a-z]+)?")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing done down during each
+    else even ever few for from further get gets getting got had has have having he her here
+    hers him his how however i if in into is it its itself just know like make made many may
+    me might more most much must my no nor not now of off on once one only or other our ours
+    out over own please quite rather really same say says she should so some something such
+    than thank thanks that the their theirs them then there these they thing things this those
+    though through to too under until up upon us use used using very want was way we well were
+    what when where whether which while who whom whose why will with within without would yet
+    you your yours""".split()
+)
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Fold plurals (Harman's S-stemmer, also sparing Latin "-is"/"-us" singulars).
+
+    Aggressive stemmers merge unrelated skills ("organization"/"organ"); folding plurals
+    is what matters for short questions.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and word.endswith(("aes", "ees", "oes")):
+        return word
+    if word.endswith("s") and not word.endswith(("us", "ss", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    return [stem(word) for word in _TOKEN.findall(text.lower()) if word not in STOPWORDS]
+
+
+class TermDictionary:
+    """Term → column, grown while documents are indexed and frozen afterwards."""
+
+    def __init__(self) -> None:
+        self.column: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    def ids(self, text: str) -> list[int]:
+        column = self.column
+        return [column.setdefault(term, len(column)) for term in tokenize(text)]
+
+    def known_ids(self, text: str) -> np.ndarray:
+        """Columns of the distinct known terms of a query; unknown terms cannot score."""
+        column = self.column
+        found = {column[term] for term in tokenize(text) if term in column}
+        return np.fromiter(sorted(found), dtype=np.int32, count=len(found))
+
+
+def bm25_matrix(
+    row_index: np.ndarray, term_index: np.ndarray, n_documents: int, n_terms: int
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """BM25 term weights per document (without IDF), plus each term's IDF.
+
+    Takes one (document, term) pair per token occurrence. IDF is applied at query time
+    so that one matrix serves any query.
+    """
+    counts = sparse.coo_matrix(
+        (np.ones(len(row_index), dtype=np.float32), (row_index, term_index)),
+        shape=(n_documents, n_terms),
+    ).tocsr()
+    counts.sum_duplicates()
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    mean_length = float(lengths.mean()) if lengths.any() else 1.0
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / mean_length)
+    row_of_entry = np.repeat(np.arange(n_documents), np.diff(counts.indptr))
+    tf = counts.data
+    counts.data = (tf * (BM25_K1 + 1) / (tf + norm[row_of_entry])).astype(np.float32)
+    document_frequency = np.bincount(counts.indices, minlength=n_terms)
+    idf = np.log1p((n_documents - document_frequency + 0.5) / (document_frequency + 0.5))
+    return counts, idf.astype(np.float32)
+
+
+def column_postings(
+    matrix: sparse.csc_matrix, columns: np.ndarray, column_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, weighted value) for every stored entry in the given columns of a CSC matrix."""
+    rows, values, _ = column_postings_by_column(matrix, columns, column_weights)
+    return rows, values
+
+
+def column_postings_by_column(
+    matrix: sparse.csc_matrix, columns: np.ndarray, column_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like column_postings, plus the position in ``columns`` each entry came from."""
+    empty = np.zeros(0, dtype=np.int32)
+    if len(columns) == 0:
+        return empty, np.zeros(0, dtype=np.float32), empty
+    starts = matrix.indptr[columns]
+    ends = matrix.indptr[columns + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return empty, np.zeros(0, dtype=np.float32), empty
+    # Flat positions of every entry of every selected column, built without a Python loop.
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    positions = np.arange(total) + offsets
+    rows = matrix.indices[positions]
+    values = matrix.data[positions] * np.repeat(column_weights, lengths)
+    return rows, values, np.repeat(np.arange(len(columns)), lengths)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mentormesh.api import api
+from mentormesh.web.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("mentormesh.people.urls")),
+    path("", include("mentormesh.web.urls")),
+]
