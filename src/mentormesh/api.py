@@ -23,7 +23,7 @@ api = NinjaAPI(
     description=(
         "Mentorship as a network. Authenticate with the session cookie (send the CSRF token "
         "on writes) or with `Authorization: Bearer <token>` from `mentormesh token create` or "
-        "your settings page. Errors are `{\"error\": code, \"detail\": text}`."
+        'your settings page. Errors are `{"error": code, "detail": text}`.'
     ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
@@ -45,7 +45,9 @@ def on_validation_error(request, exc: ValidationError):
     first = exc.errors[0] if exc.errors else {}
     field = _location(first.get("loc", ()))
     message = first.get("msg", "invalid input")
-    details = "; ".join(f"{_location(e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors[:5])
+    details = "; ".join(
+        f"{_location(e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors[:5]
+    )
     return _error(request, 422, "invalid", details or f"{field}: {message}")
 
 

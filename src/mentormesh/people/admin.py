@@ -11,10 +11,15 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["handle", "email"]
     fieldsets = [
         (None, {"fields": ["handle", "email", "password"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["handle", "email", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["handle", "email", "password1", "password2"]})
+    ]
 
 
 @admin.register(models.Profile)

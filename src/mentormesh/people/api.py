@@ -13,8 +13,8 @@ from mentormesh.people.schemas import (
     ErrorOut,
     MePatch,
     OrganizationOut,
-    PeopleQuery,
     PeoplePage,
+    PeopleQuery,
     PersonOut,
     SkillOut,
 )
@@ -48,7 +48,12 @@ def person_card(profile: Profile) -> dict:
             for offer in user.offered_skills.all()
         ],
         "seeks": [
-            {"skill": s.skill.name, "category": s.skill.category, "goal": s.goal, "priority": s.priority}
+            {
+                "skill": s.skill.name,
+                "category": s.skill.category,
+                "goal": s.goal,
+                "priority": s.priority,
+            }
             for s in user.sought_skills.all()
         ],
         "organizations": [
@@ -118,7 +123,12 @@ def skills(request, q: str = Query("", max_length=60)):
     found = selectors.skills_suggest(q)
     aliases = selectors.aliases_of([skill.pk for skill in found])
     return [
-        {"name": s.name, "category": s.category, "reviewed": s.reviewed, "aliases": aliases.get(s.pk, [])}
+        {
+            "name": s.name,
+            "category": s.category,
+            "reviewed": s.reviewed,
+            "aliases": aliases.get(s.pk, []),
+        }
         for s in found
     ]
 
@@ -126,7 +136,13 @@ def skills(request, q: str = Query("", max_length=60)):
 @router.get("/orgs", response={200: list[OrganizationOut], **ERRORS}, summary="Organizations")
 def organizations(request):
     return [
-        {"slug": o.slug, "name": o.name, "kind": o.kind, "description": o.description, "members": o.member_count}
+        {
+            "slug": o.slug,
+            "name": o.name,
+            "kind": o.kind,
+            "description": o.description,
+            "members": o.member_count,
+        }
         for o in selectors.organizations_list().annotate(member_count=Count("memberships"))
     ]
 
@@ -135,7 +151,10 @@ def organizations(request):
     "/orgs/{slug}/members", response={200: PeoplePage, **ERRORS}, summary="Members you can see"
 )
 def organization_members(
-    request, slug: str, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(20, ge=1, le=100)
+    request,
+    slug: str,
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(20, ge=1, le=100),
 ):
     organization = selectors.organization_get(slug)
     members = selectors.organization_members(viewer=request.user, organization=organization)
@@ -147,4 +166,3 @@ def organization_members(
         "pages": max(1, math.ceil(count / page_size)),
         "results": [person_card(profile) for profile in members[start : start + page_size]],
     }
-

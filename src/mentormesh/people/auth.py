@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mentormesh.people.models import ApiToken, User
 
-TOKEN_PREFIX = "mm_"
+TOKEN_PREFIX = "mm_"  # noqa: S105 (a public marker, not a secret)
 
 
 class HandleOrEmailBackend(ModelBackend):

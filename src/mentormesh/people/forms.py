@@ -15,6 +15,7 @@ from mentormesh.people.models import (
 )
 from mentormesh.people.zones import timezone_names
 
+
 def skill_input() -> forms.TextInput:
     """A text box that suggests skills from the vocabulary as the person types (HTMX)."""
     return forms.TextInput(
@@ -43,7 +44,9 @@ class LoginForm(AuthenticationForm):
 class SignupForm(forms.Form):
     display_name = forms.CharField(max_length=100, label="Your name")
     handle = forms.CharField(
-        max_length=30, min_length=3, help_text="3–30 lowercase letters, digits, '-' or '_'. Others @mention you by it."
+        max_length=30,
+        min_length=3,
+        help_text="3–30 lowercase letters, digits, '-' or '_'. Others @mention you by it.",
     )
     email = forms.EmailField()
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, initial="UTC", label="Time zone")
@@ -60,11 +63,17 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label="Time zone")
     languages = forms.MultipleChoiceField(
-        choices=list(LANGUAGES.items()), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        choices=list(LANGUAGES.items()),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Hold Ctrl (⌘ on a Mac) to pick several.",
     )
     paid_rate = forms.DecimalField(
-        required=False, min_value=0, max_digits=9, decimal_places=2, label="Hourly rate for paid sessions"
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        label="Hourly rate for paid sessions",
     )
     level = forms.ChoiceField(choices=[("", "—")] + Level.choices, required=False)
     visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect)
@@ -104,13 +113,19 @@ class ProfileForm(forms.ModelForm):
 
 class OfferForm(forms.Form):
     skill = forms.CharField(max_length=60, widget=skill_input())
-    proficiency = forms.TypedChoiceField(choices=Proficiency.choices, coerce=int, initial=Proficiency.PROFICIENT)
-    note = forms.CharField(max_length=200, required=False, help_text="e.g. 'code reviews, not interviews'")
+    proficiency = forms.TypedChoiceField(
+        choices=Proficiency.choices, coerce=int, initial=Proficiency.PROFICIENT
+    )
+    note = forms.CharField(
+        max_length=200, required=False, help_text="e.g. 'code reviews, not interviews'"
+    )
 
 
 class SeekForm(forms.Form):
     skill = forms.CharField(max_length=60, widget=skill_input())
-    goal = forms.CharField(max_length=300, required=False, help_text="In your own words: what would success look like?")
+    goal = forms.CharField(
+        max_length=300, required=False, help_text="In your own words: what would success look like?"
+    )
     priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.MEDIUM)
 
 
@@ -121,22 +136,31 @@ class WindowForm(forms.Form):
 
 
 class DirectoryForm(forms.Form):
-    q = forms.CharField(max_length=200, required=False, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, topic, skill…"}))
-    skill = forms.CharField(max_length=60, required=False, label="Helps with",
-                            widget=skill_input())
+    q = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, topic, skill…"}),
+    )
+    skill = forms.CharField(max_length=60, required=False, label="Helps with", widget=skill_input())
     level = forms.ChoiceField(choices=[("", "Any level")] + Level.choices, required=False)
-    org = forms.ChoiceField(choices=[("", "Any organization")], required=False, label="Organization")
+    org = forms.ChoiceField(
+        choices=[("", "Any organization")], required=False, label="Organization"
+    )
     open_to = forms.ChoiceField(
         required=False, label="Open to",
         choices=[("", "Anything"), ("mentor", "Mentoring"), ("mentee", "Being mentored"),
                  ("reverse", "Reverse mentoring"), ("paid", "Paid sessions")],
     )  # fmt: skip
-    language = forms.ChoiceField(choices=[("", "Any language")] + list(LANGUAGES.items()), required=False)
+    language = forms.ChoiceField(
+        choices=[("", "Any language")] + list(LANGUAGES.items()), required=False
+    )
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", "Any organization")] + [(o.slug, o.name) for o in organizations]
+        self.fields["org"].choices = [("", "Any organization")] + [
+            (o.slug, o.name) for o in organizations
+        ]
 
 
 class OrganizationForm(forms.Form):
@@ -154,9 +178,16 @@ class InvitationForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns: email, handle, display_name, level, timezone, department, title, manager, role, headline, languages, offers, seeks.")
-    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run: check the file, write nothing")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, handle, display_name, level, timezone, department, title, manager, role, headline, languages, offers, seeks.",
+    )
+    dry_run = forms.BooleanField(
+        required=False, initial=True, label="Dry run: check the file, write nothing"
+    )
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=60, initial="token", help_text="What this token is for, e.g. 'laptop script'.")
+    name = forms.CharField(
+        max_length=60, initial="token", help_text="What this token is for, e.g. 'laptop script'."
+    )

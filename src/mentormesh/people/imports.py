@@ -12,7 +12,15 @@ from django.db import transaction
 
 from mentormesh.people import services
 from mentormesh.people.languages import LANGUAGES
-from mentormesh.people.models import Level, Membership, Organization, Profile, Role, User, handle_validator
+from mentormesh.people.models import (
+    Level,
+    Membership,
+    Organization,
+    Profile,
+    Role,
+    User,
+    handle_validator,
+)
 from mentormesh.people.zones import timezone_names
 
 REQUIRED_COLUMNS = ("email", "handle", "display_name")
@@ -78,9 +86,13 @@ def people_import_csv(*, organization: Organization, text: str, dry_run: bool) -
     rows = []
     try:
         for row in reader:
-            rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
+            rows.append(
+                (reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k})
+            )
             if len(rows) > MAX_ROWS:
-                report.problems.append(RowProblem(reader.line_num, f"more than {MAX_ROWS} rows; split the file"))
+                report.problems.append(
+                    RowProblem(reader.line_num, f"more than {MAX_ROWS} rows; split the file")
+                )
                 return report
     except csv.Error as error:
         report.problems.append(RowProblem(reader.line_num, f"not valid CSV ({error})"))
@@ -101,7 +113,9 @@ def people_import_csv(*, organization: Organization, text: str, dry_run: bool) -
     return report
 
 
-def _check_rows(organization: Organization, rows: list[tuple[int, dict]], report: ImportReport) -> None:
+def _check_rows(
+    organization: Organization, rows: list[tuple[int, dict]], report: ImportReport
+) -> None:
     handles_in_file: dict[str, int] = {}
     emails_in_file: dict[str, int] = {}
     existing_by_email = {
@@ -143,17 +157,28 @@ def _check_rows(organization: Organization, rows: list[tuple[int, dict]], report
         if handle and handle in existing_by_handle and existing_by_handle[handle] != email:
             problems.append(f"handle '{handle}' belongs to another account")
         if email and email in existing_by_email and existing_by_email[email] != handle:
-            problems.append(f"email '{email}' belongs to @{existing_by_email[email]}, not @{handle}")
+            problems.append(
+                f"email '{email}' belongs to @{existing_by_email[email]}, not @{handle}"
+            )
         if row.get("level") and row["level"] not in Level.values:
             problems.append(f"unknown level '{row['level']}' (use {', '.join(Level.values)})")
         if row.get("timezone") and row["timezone"] not in zones:
-            problems.append(f"bad time zone '{row['timezone']}' (use an IANA name like Europe/Paris)")
+            problems.append(
+                f"bad time zone '{row['timezone']}' (use an IANA name like Europe/Paris)"
+            )
         if row.get("role") and row["role"] not in Role.values:
             problems.append(f"unknown role '{row['role']}' (use member or admin)")
-        bad_languages = [code for code in _split(row.get("languages", "")) if code.lower() not in LANGUAGES]
+        bad_languages = [
+            code for code in _split(row.get("languages", "")) if code.lower() not in LANGUAGES
+        ]
         if bad_languages:
             problems.append(f"unknown language code '{bad_languages[0]}'")
-        for column, limit in (("display_name", 100), ("department", 100), ("title", 100), ("headline", 140)):
+        for column, limit in (
+            ("display_name", 100),
+            ("department", 100),
+            ("title", 100),
+            ("headline", 140),
+        ):
             if len(row.get(column, "")) > limit:
                 problems.append(f"{column} longer than {limit} characters")
         for problem in problems:
@@ -164,7 +189,10 @@ def _check_rows(organization: Organization, rows: list[tuple[int, dict]], report
         manager = row.get("manager", "").lower()
         if manager and manager not in handles_in_file and manager not in members:
             report.problems.append(
-                RowProblem(line, f"unknown manager '{manager}': not in this file nor a member of {organization.slug}")
+                RowProblem(
+                    line,
+                    f"unknown manager '{manager}': not in this file nor a member of {organization.slug}",
+                )
             )
         if manager and manager == row.get("handle", "").lower():
             report.problems.append(RowProblem(line, "a person cannot be their own manager"))
@@ -211,6 +239,6 @@ def _link_managers(organization: Organization, rows: list[tuple[int, dict]]) -> 
     for _line, row in rows:
         manager = row.get("manager", "").lower()
         manager_id = ids.get(manager) if manager else None
-        Membership.objects.filter(organization=organization, user_id=ids[row["handle"].lower()]).exclude(
-            manager_id=manager_id
-        ).update(manager_id=manager_id)
+        Membership.objects.filter(
+            organization=organization, user_id=ids[row["handle"].lower()]
+        ).exclude(manager_id=manager_id).update(manager_id=manager_id)

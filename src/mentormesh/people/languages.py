@@ -4,7 +4,11 @@ from django.conf.locale import LANG_INFO
 
 LANGUAGES: dict[str, str] = dict(
     sorted(
-        ((code, info["name"]) for code, info in LANG_INFO.items() if "name" in info and "-" not in code),
+        (
+            (code, info["name"])
+            for code, info in LANG_INFO.items()
+            if "name" in info and "-" not in code
+        ),
         key=lambda item: item[1],
     )
 )

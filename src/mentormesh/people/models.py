@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -249,7 +249,9 @@ class AvailabilityWindow(models.Model):
     class Meta:
         ordering = ["weekday", "start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="window_order"),
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="window_order"
+            ),
             models.UniqueConstraint(fields=["user", "weekday", "start"], name="window_once"),
         ]
 
@@ -296,9 +298,7 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="member_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="member_once")]
         indexes = [models.Index(fields=["organization", "department"])]
 
     def __str__(self) -> str:

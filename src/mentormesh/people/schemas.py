@@ -52,7 +52,9 @@ class MePatch(StrictIn):
     years_experience: Annotated[int, Field(ge=0, le=70)] | None = None
     timezone: Annotated[str, Field(max_length=64)] | None = None
     location: Annotated[str, Field(max_length=100)] | None = None
-    languages: Annotated[list[Annotated[str, Field(max_length=8)]], Field(max_length=20)] | None = None
+    languages: Annotated[list[Annotated[str, Field(max_length=8)]], Field(max_length=20)] | None = (
+        None
+    )
     links: Annotated[list[LinkIn], Field(max_length=10)] | None = None
     max_mentees: Annotated[int, Field(ge=0, le=50)] | None = None
     hours_per_month: Annotated[int, Field(ge=0, le=200)] | None = None
@@ -170,6 +172,11 @@ class PeopleQuery(Schema):
 
     def to_filters(self) -> PeopleFilters:
         return PeopleFilters(
-            q=self.q, skill=self.skill, learning=self.learning, level=self.level,
-            organization=self.org, language=self.language, open_to=self.open_to,
+            q=self.q,
+            skill=self.skill,
+            learning=self.learning,
+            level=self.level,
+            organization=self.org,
+            language=self.language,
+            open_to=self.open_to,
         )

@@ -62,12 +62,16 @@ def with_cards(profiles: QuerySet[Profile]) -> QuerySet[Profile]:
     return profiles.select_related("user").prefetch_related(
         Prefetch(
             "user__offered_skills",
-            queryset=OfferedSkill.objects.select_related("skill").order_by("-proficiency", "skill__name"),
+            queryset=OfferedSkill.objects.select_related("skill").order_by(
+                "-proficiency", "skill__name"
+            ),
         ),
         Prefetch("user__sought_skills", queryset=SoughtSkill.objects.select_related("skill")),
         Prefetch(
             "user__memberships",
-            queryset=Membership.objects.select_related("organization").order_by("organization__name"),
+            queryset=Membership.objects.select_related("organization").order_by(
+                "organization__name"
+            ),
         ),
         "languages",
     )
@@ -109,13 +113,19 @@ def people_search(*, viewer: User, filters: PeopleFilters) -> PeopleSearch:
             profiles = profiles.filter(_offers([skill.pk]))
     if filters.learning:
         sought = skill_resolve(filters.learning)
-        profiles = profiles.filter(
-            Exists(SoughtSkill.objects.filter(user_id=OuterRef("user_id"), skill=sought))
-        ) if sought else profiles.none()
+        profiles = (
+            profiles.filter(
+                Exists(SoughtSkill.objects.filter(user_id=OuterRef("user_id"), skill=sought))
+            )
+            if sought
+            else profiles.none()
+        )
     for term in filters.q.split()[:8]:
         key = normalize_skill_key(term)
         skill_ids = Skill.objects.filter(
-            Q(key=key) | Q(name__icontains=term) | Q(pk__in=SkillAlias.objects.filter(alias=key).values("skill_id"))
+            Q(key=key)
+            | Q(name__icontains=term)
+            | Q(pk__in=SkillAlias.objects.filter(alias=key).values("skill_id"))
         ).values("pk")
         profiles = profiles.filter(
             Q(display_name__icontains=term)
@@ -174,7 +184,9 @@ def organization_members(*, viewer: User, organization: Organization) -> QuerySe
     """Members of an organization whose profiles the viewer may see."""
     return with_cards(
         profiles_visible_to(viewer).filter(
-            Exists(Membership.objects.filter(user_id=OuterRef("user_id"), organization=organization))
+            Exists(
+                Membership.objects.filter(user_id=OuterRef("user_id"), organization=organization)
+            )
         )
     ).order_by("display_name", "user_id")
 
@@ -188,17 +200,23 @@ def skills_suggest(q: str, limit: int = 10) -> list[Skill]:
     seen = {skill.pk for skill in prefix}
     by_alias = [
         alias.skill
-        for alias in SkillAlias.objects.select_related("skill").filter(alias__startswith=key)[:limit]
+        for alias in SkillAlias.objects.select_related("skill").filter(alias__startswith=key)[
+            :limit
+        ]
         if alias.skill_id not in seen
     ]
     seen |= {skill.pk for skill in by_alias}
-    contains = list(Skill.objects.filter(key__contains=key).exclude(pk__in=seen).order_by("key")[:limit])
+    contains = list(
+        Skill.objects.filter(key__contains=key).exclude(pk__in=seen).order_by("key")[:limit]
+    )
     return (prefix + by_alias + contains)[:limit]
 
 
 def aliases_of(skill_ids: list[int]) -> dict[int, list[str]]:
     aliases: dict[int, list[str]] = {}
-    for skill_id, alias in SkillAlias.objects.filter(skill_id__in=skill_ids).values_list("skill_id", "alias"):
+    for skill_id, alias in SkillAlias.objects.filter(skill_id__in=skill_ids).values_list(
+        "skill_id", "alias"
+    ):
         aliases.setdefault(skill_id, []).append(alias)
     return aliases
 

@@ -109,7 +109,9 @@ def _validate_links(links: Any) -> list[dict[str, str]]:
     url_validator = URLValidator(schemes=["http", "https"])
     for link in links:
         if not isinstance(link, dict) or not isinstance(link.get("url"), str):
-            raise DomainError("links: each link needs a 'url' (and an optional 'label').", field="links")
+            raise DomainError(
+                "links: each link needs a 'url' (and an optional 'label').", field="links"
+            )
         label = str(link.get("label") or "").strip()[:60]
         try:
             url_validator(link["url"])
@@ -144,8 +146,12 @@ def profile_update(*, user: User, changes: dict[str, Any]) -> Profile:
             "paid_rate_minor: to be open to paid sessions, set an hourly rate and a currency.",
             field="paid_rate_minor",
         )
-    if profile.paid_currency and (len(profile.paid_currency) != 3 or not profile.paid_currency.isalpha()):
-        raise DomainError("paid_currency: use a 3-letter ISO 4217 code such as EUR.", field="paid_currency")
+    if profile.paid_currency and (
+        len(profile.paid_currency) != 3 or not profile.paid_currency.isalpha()
+    ):
+        raise DomainError(
+            "paid_currency: use a 3-letter ISO 4217 code such as EUR.", field="paid_currency"
+        )
     _full_clean(profile)
     profile.bio_html = render_markdown(profile.bio)
     profile.save()
@@ -165,7 +171,11 @@ def profile_languages_set(*, profile: Profile, codes: Iterable[str]) -> None:
     ProfileLanguage.objects.filter(profile=profile).exclude(code__in=codes).delete()
     existing = set(ProfileLanguage.objects.filter(profile=profile).values_list("code", flat=True))
     ProfileLanguage.objects.bulk_create(
-        [ProfileLanguage(profile=profile, code=code) for code in dict.fromkeys(codes) if code not in existing]
+        [
+            ProfileLanguage(profile=profile, code=code)
+            for code in dict.fromkeys(codes)
+            if code not in existing
+        ]
     )
 
 
@@ -197,7 +207,9 @@ def offered_skill_set(
     *, user: User, skill_name: str, proficiency: int = Proficiency.PROFICIENT, note: str = ""
 ) -> OfferedSkill:
     if proficiency not in Proficiency.values:
-        raise DomainError("proficiency: choose 1 (familiar), 2 (proficient) or 3 (expert).", field="proficiency")
+        raise DomainError(
+            "proficiency: choose 1 (familiar), 2 (proficient) or 3 (expert).", field="proficiency"
+        )
     if len(note) > 200:
         raise DomainError("note: at most 200 characters.", field="note")
     skill = skill_get_or_add(name=skill_name, added_by=user)
@@ -245,17 +257,29 @@ def profile_apply(*, user: User, changes: dict[str, Any]) -> Profile:
     if offers is not None:
         user.offered_skills.all().delete()
         for offer in offers:
-            offered_skill_set(user=user, skill_name=offer["skill"], proficiency=offer.get("proficiency", 2), note=offer.get("note", ""))
+            offered_skill_set(
+                user=user,
+                skill_name=offer["skill"],
+                proficiency=offer.get("proficiency", 2),
+                note=offer.get("note", ""),
+            )
     if seeks is not None:
         user.sought_skills.all().delete()
         for seek in seeks:
-            sought_skill_set(user=user, skill_name=seek["skill"], goal=seek.get("goal", ""), priority=seek.get("priority", 2))
+            sought_skill_set(
+                user=user,
+                skill_name=seek["skill"],
+                goal=seek.get("goal", ""),
+                priority=seek.get("priority", 2),
+            )
     if windows is not None:
         user.availability.all().delete()
         for window in windows:
             availability_add(
-                user=user, weekday=window["weekday"],
-                start=time.fromisoformat(window["start"]), end=time.fromisoformat(window["end"]),
+                user=user,
+                weekday=window["weekday"],
+                start=time.fromisoformat(window["start"]),
+                end=time.fromisoformat(window["end"]),
             )
     return profile
 
@@ -295,8 +319,12 @@ def require_org_admin(*, user: User, organization: Organization) -> None:
 
 
 @transaction.atomic
-def organization_create(*, creator: User, name: str, slug: str, kind: str, description: str = "") -> Organization:
-    organization = Organization(name=name.strip(), slug=slug.strip().lower(), kind=kind, description=description)
+def organization_create(
+    *, creator: User, name: str, slug: str, kind: str, description: str = ""
+) -> Organization:
+    organization = Organization(
+        name=name.strip(), slug=slug.strip().lower(), kind=kind, description=description
+    )
     _full_clean(organization)
     organization.save()
     Membership.objects.create(user=creator, organization=organization, role=Role.ADMIN)
@@ -305,8 +333,14 @@ def organization_create(*, creator: User, name: str, slug: str, kind: str, descr
 
 @transaction.atomic
 def invitation_create(
-    *, inviter: User, organization: Organization, email: str, role: str = Role.MEMBER,
-    department: str = "", title: str = "", accept_url_template: str,
+    *,
+    inviter: User,
+    organization: Organization,
+    email: str,
+    role: str = Role.MEMBER,
+    department: str = "",
+    title: str = "",
+    accept_url_template: str,
 ) -> Invitation:
     """Invite someone by email. `accept_url_template` has a `{token}` slot for the link."""
     require_org_admin(user=inviter, organization=organization)
@@ -315,8 +349,13 @@ def invitation_create(
         raise Conflict(f"email: {email} is already a member.", field="email")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        organization=organization, email=email, role=role, department=department, title=title,
-        token_digest=hashlib.sha256(token.encode()).hexdigest(), invited_by=inviter,
+        organization=organization,
+        email=email,
+        role=role,
+        department=department,
+        title=title,
+        token_digest=hashlib.sha256(token.encode()).hexdigest(),
+        invited_by=inviter,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     _full_clean(invitation)
@@ -356,7 +395,11 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     membership, _ = Membership.objects.get_or_create(
         user=user,
         organization=invitation.organization,
-        defaults={"role": invitation.role, "department": invitation.department, "title": invitation.title},
+        defaults={
+            "role": invitation.role,
+            "department": invitation.department,
+            "title": invitation.title,
+        },
     )
     return membership
 
@@ -395,7 +438,11 @@ def vocabulary_sync() -> int:
     missing = [entry for entry in entries if normalize_skill_key(entry["name"]) not in existing]
     Skill.objects.bulk_create(
         [
-            Skill(name=entry["name"], key=normalize_skill_key(entry["name"]), category=entry["category"])
+            Skill(
+                name=entry["name"],
+                key=normalize_skill_key(entry["name"]),
+                category=entry["category"],
+            )
             for entry in missing
         ]
     )
@@ -407,7 +454,9 @@ def vocabulary_sync() -> int:
             key = normalize_skill_key(alias)
             if key not in known_aliases and key not in ids:
                 known_aliases.add(key)
-                aliases.append(SkillAlias(skill_id=ids[normalize_skill_key(entry["name"])], alias=key))
+                aliases.append(
+                    SkillAlias(skill_id=ids[normalize_skill_key(entry["name"])], alias=key)
+                )
     SkillAlias.objects.bulk_create(aliases)
     through = Skill.related.through
     pairs = set(through.objects.values_list("from_skill_id", "to_skill_id"))

@@ -36,7 +36,9 @@ def signup(request):
             forms.apply_domain_error(form, error)
         else:
             login(request, user, backend="mentormesh.people.auth.HandleOrEmailBackend")
-            messages.success(request, "Welcome! Tell people what you can help with and what you want to learn.")
+            messages.success(
+                request, "Welcome! Tell people what you can help with and what you want to learn."
+            )
             return redirect(request.GET.get("next") or "profile-edit")
     return render(request, "registration/signup.html", {"form": form})
 
@@ -71,12 +73,19 @@ def profile_edit(request):
             else:
                 messages.success(request, "Profile saved.")
                 return redirect("profile-edit")
-        return render(request, "people/profile_edit.html", _edit_context(request.user, form=form), status=400)
+        return render(
+            request, "people/profile_edit.html", _edit_context(request.user, form=form), status=400
+        )
     return render(request, "people/profile_edit.html", _edit_context(request.user))
 
 
 SKILL_LISTS = {
-    "offers": (forms.OfferForm, services.offered_skill_set, services.offered_skill_remove, "offer_id"),
+    "offers": (
+        forms.OfferForm,
+        services.offered_skill_set,
+        services.offered_skill_remove,
+        "offer_id",
+    ),
     "seeks": (forms.SeekForm, services.sought_skill_set, services.sought_skill_remove, "sought_id"),
 }
 
@@ -133,7 +142,10 @@ def window_change(request, action: str, pk: int | None = None):
     if not request.htmx:
         return redirect("profile-edit")
     return render(
-        request, "people/profile_edit.html#windows", _edit_context(request.user, window_form=form), status=status
+        request,
+        "people/profile_edit.html#windows",
+        _edit_context(request.user, window_form=form),
+        status=status,
     )
 
 
@@ -141,7 +153,15 @@ def window_change(request, action: str, pk: int | None = None):
 @require_GET
 def skill_options(request):
     """<option>s for the skills datalist, as the person types."""
-    return render(request, "people/skill_options.html", {"skills": selectors.skills_suggest((request.GET.get("skill") or request.GET.get("q", ""))[:60])})
+    return render(
+        request,
+        "people/skill_options.html",
+        {
+            "skills": selectors.skills_suggest(
+                (request.GET.get("skill") or request.GET.get("q", ""))[:60]
+            )
+        },
+    )
 
 
 @login_required
@@ -157,7 +177,9 @@ def directory(request):
             language=data["language"], open_to=data["open_to"],
         )  # fmt: skip
     search = selectors.people_search(viewer=request.user, filters=filters)
-    page = Paginator(search.profiles, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search.profiles, settings.DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "search": search, "query": query.urlencode()}
@@ -184,7 +206,9 @@ def account_settings(request):
         _, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
         form = forms.TokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "people/settings.html", {"form": form, "tokens": tokens, "new_secret": new_secret})
+    return render(
+        request, "people/settings.html", {"form": form, "tokens": tokens, "new_secret": new_secret}
+    )
 
 
 @login_required
@@ -202,7 +226,9 @@ def token_revoke(request, pk: int):
 @require_GET
 def organizations(request):
     orgs = selectors.organizations_list().annotate(member_count=Count("memberships"))
-    mine = set(Membership.objects.filter(user=request.user).values_list("organization_id", flat=True))
+    mine = set(
+        Membership.objects.filter(user=request.user).values_list("organization_id", flat=True)
+    )
     return render(request, "people/organizations.html", {"organizations": orgs, "mine": mine})
 
 
@@ -216,7 +242,10 @@ def organization_create(request):
         except DomainError as error:
             forms.apply_domain_error(form, error)
         else:
-            messages.success(request, f"{organization.name} is ready. Invite people or import them from a CSV file.")
+            messages.success(
+                request,
+                f"{organization.name} is ready. Invite people or import them from a CSV file.",
+            )
             return redirect("organization", slug=organization.slug)
     return render(request, "people/organization_form.html", {"form": form})
 
@@ -224,15 +253,20 @@ def organization_create(request):
 def _organization_page(request, organization, **extra):
     members = selectors.organization_members(viewer=request.user, organization=organization)
     page = Paginator(members, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    is_admin = request.user.is_staff or Membership.objects.filter(
-        user=request.user, organization=organization, role=Role.ADMIN
-    ).exists()
+    is_admin = (
+        request.user.is_staff
+        or Membership.objects.filter(
+            user=request.user, organization=organization, role=Role.ADMIN
+        ).exists()
+    )
     context = {
         "organization": organization, "page": page, "is_admin": is_admin,
         "invite_form": forms.InvitationForm(), "import_form": forms.ImportForm(),
         **extra,
     }  # fmt: skip
-    return render(request, "people/organization.html", context, status=400 if extra.get("failed") else 200)
+    return render(
+        request, "people/organization.html", context, status=400 if extra.get("failed") else 200
+    )
 
 
 @login_required

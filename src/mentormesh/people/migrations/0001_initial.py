@@ -4,241 +4,603 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import mentormesh.people.models
-import mentormesh.people.zones
 from django.conf import settings
 from django.db import migrations, models
 
+import mentormesh.people.models
+import mentormesh.people.zones
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('handle', models.CharField(max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9_-]{1,28})[a-z0-9]$', "A handle has 3–30 characters: lowercase letters, digits, '-' or '_', starting and ending with a letter or digit.", code='invalid_handle')])),
-                ('email', models.EmailField(max_length=254)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "handle",
+                    models.CharField(
+                        max_length=30,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z0-9](?:[a-z0-9_-]{1,28})[a-z0-9]$",
+                                "A handle has 3–30 characters: lowercase letters, digits, '-' or '_', starting and ending with a letter or digit.",
+                                code="invalid_handle",
+                            )
+                        ],
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             managers=[
-                ('objects', mentormesh.people.models.UserManager()),
+                ("objects", mentormesh.people.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('school', 'School'), ('community', 'Community')], max_length=16)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "Company"),
+                            ("school", "School"),
+                            ("community", "Community"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('display_name', models.CharField(max_length=100)),
-                ('headline', models.CharField(blank=True, max_length=140)),
-                ('bio', models.TextField(blank=True, help_text='Markdown.', max_length=5000)),
-                ('bio_html', models.TextField(blank=True, editable=False)),
-                ('level', models.CharField(blank=True, choices=[('student', 'Student'), ('early-career', 'Early career'), ('mid', 'Mid-level'), ('senior', 'Senior'), ('leader', 'Leader')], max_length=16)),
-                ('years_experience', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(70)])),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[mentormesh.people.zones.validate_timezone])),
-                ('location', models.CharField(blank=True, max_length=100)),
-                ('links', models.JSONField(blank=True, default=list)),
-                ('max_mentees', models.PositiveSmallIntegerField(default=2, help_text='Most active mentoring relationships at once.', validators=[django.core.validators.MaxValueValidator(50)])),
-                ('hours_per_month', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MaxValueValidator(200)])),
-                ('open_to_mentor', models.BooleanField(default=True)),
-                ('open_to_be_mentored', models.BooleanField(default=True)),
-                ('open_to_reverse', models.BooleanField(default=False)),
-                ('open_to_paid', models.BooleanField(default=False)),
-                ('paid_rate_minor', models.PositiveIntegerField(blank=True, help_text='Hourly rate in minor units (cents).', null=True)),
-                ('paid_currency', models.CharField(blank=True, max_length=3)),
-                ('visibility', models.CharField(choices=[('network', 'Everyone in the network'), ('organizations', 'Only people in my organizations')], default='network', max_length=16)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("display_name", models.CharField(max_length=100)),
+                ("headline", models.CharField(blank=True, max_length=140)),
+                ("bio", models.TextField(blank=True, help_text="Markdown.", max_length=5000)),
+                ("bio_html", models.TextField(blank=True, editable=False)),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("student", "Student"),
+                            ("early-career", "Early career"),
+                            ("mid", "Mid-level"),
+                            ("senior", "Senior"),
+                            ("leader", "Leader"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "years_experience",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(70)],
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[mentormesh.people.zones.validate_timezone],
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=100)),
+                ("links", models.JSONField(blank=True, default=list)),
+                (
+                    "max_mentees",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Most active mentoring relationships at once.",
+                        validators=[django.core.validators.MaxValueValidator(50)],
+                    ),
+                ),
+                (
+                    "hours_per_month",
+                    models.PositiveSmallIntegerField(
+                        default=4, validators=[django.core.validators.MaxValueValidator(200)]
+                    ),
+                ),
+                ("open_to_mentor", models.BooleanField(default=True)),
+                ("open_to_be_mentored", models.BooleanField(default=True)),
+                ("open_to_reverse", models.BooleanField(default=False)),
+                ("open_to_paid", models.BooleanField(default=False)),
+                (
+                    "paid_rate_minor",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Hourly rate in minor units (cents).", null=True
+                    ),
+                ),
+                ("paid_currency", models.CharField(blank=True, max_length=3)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("network", "Everyone in the network"),
+                            ("organizations", "Only people in my organizations"),
+                        ],
+                        default="network",
+                        max_length=16,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='token', max_length=60)),
-                ('prefix', models.CharField(editable=False, max_length=12)),
-                ('digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(default="token", max_length=60)),
+                ("prefix", models.CharField(editable=False, max_length=12)),
+                ("digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AvailabilityWindow',
+            name="AvailabilityWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('start', models.TimeField()),
-                ('end', models.TimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("start", models.TimeField()),
+                ("end", models.TimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availability",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['weekday', 'start'],
+                "ordering": ["weekday", "start"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('admin', 'Admin')], default='member', max_length=8)),
-                ('department', models.CharField(blank=True, max_length=100)),
-                ('title', models.CharField(blank=True, max_length=100)),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("admin", "Admin")],
+                        default="member",
+                        max_length=8,
+                    ),
+                ),
+                ("department", models.CharField(blank=True, max_length=100)),
+                ("title", models.CharField(blank=True, max_length=100)),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="people.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('role', models.CharField(choices=[('member', 'Member'), ('admin', 'Admin')], default='member', max_length=8)),
-                ('department', models.CharField(blank=True, max_length=100)),
-                ('title', models.CharField(blank=True, max_length=100)),
-                ('token_digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("admin", "Admin")],
+                        default="member",
+                        max_length=8,
+                    ),
+                ),
+                ("department", models.CharField(blank=True, max_length=100)),
+                ("title", models.CharField(blank=True, max_length=100)),
+                ("token_digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="people.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('key', models.CharField(editable=False, max_length=60, unique=True)),
-                ('category', models.CharField(choices=[('software', 'Software'), ('data', 'Data'), ('design', 'Design'), ('product', 'Product'), ('business', 'Business'), ('languages', 'Languages'), ('communication', 'Communication'), ('leadership', 'Leadership'), ('career', 'Career'), ('other', 'Other')], default='other', max_length=16)),
-                ('reviewed', models.BooleanField(default=True, help_text='Curated, or checked by staff after a member added it.')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('related', models.ManyToManyField(blank=True, to='people.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("key", models.CharField(editable=False, max_length=60, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("software", "Software"),
+                            ("data", "Data"),
+                            ("design", "Design"),
+                            ("product", "Product"),
+                            ("business", "Business"),
+                            ("languages", "Languages"),
+                            ("communication", "Communication"),
+                            ("leadership", "Leadership"),
+                            ("career", "Career"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reviewed",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Curated, or checked by staff after a member added it.",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("related", models.ManyToManyField(blank=True, to="people.skill")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OfferedSkill',
+            name="OfferedSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('proficiency', models.PositiveSmallIntegerField(choices=[(1, 'Familiar'), (2, 'Proficient'), (3, 'Expert')], default=2)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offered_skills', to=settings.AUTH_USER_MODEL)),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offered_by', to='people.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "proficiency",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Familiar"), (2, "Proficient"), (3, "Expert")], default=2
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offered_skills",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offered_by",
+                        to="people.skill",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SkillAlias',
+            name="SkillAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=60, unique=True)),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='people.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=60, unique=True)),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="people.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'skill aliases',
+                "verbose_name_plural": "skill aliases",
             },
         ),
         migrations.CreateModel(
-            name='SoughtSkill',
+            name="SoughtSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('goal', models.CharField(blank=True, max_length=300)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'High'), (2, 'Medium'), (3, 'Low')], default=2)),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sought_by', to='people.skill')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sought_skills', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("goal", models.CharField(blank=True, max_length=300)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "High"), (2, "Medium"), (3, "Low")], default=2
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sought_by",
+                        to="people.skill",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sought_skills",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority', 'id'],
+                "ordering": ["priority", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProfileLanguage',
+            name="ProfileLanguage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='languages', to='people.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="languages",
+                        to="people.profile",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['level'], name='people_prof_level_1196b2_idx'),
+            model_name="profile",
+            index=models.Index(fields=["level"], name="people_prof_level_1196b2_idx"),
         ),
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['visibility'], name='people_prof_visibil_44d69e_idx'),
+            model_name="profile",
+            index=models.Index(fields=["visibility"], name="people_prof_visibil_44d69e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='profile',
-            constraint=models.CheckConstraint(condition=models.Q(('open_to_paid', False), models.Q(('paid_rate_minor__isnull', False), models.Q(('paid_currency', ''), _negated=True)), _connector='OR'), name='profile_paid_needs_rate'),
+            model_name="profile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("open_to_paid", False),
+                    models.Q(
+                        ("paid_rate_minor__isnull", False),
+                        models.Q(("paid_currency", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="profile_paid_needs_rate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_ci'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="user_email_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availabilitywindow',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='window_order'),
+            model_name="availabilitywindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lt", models.F("end"))), name="window_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availabilitywindow',
-            constraint=models.UniqueConstraint(fields=('user', 'weekday', 'start'), name='window_once'),
+            model_name="availabilitywindow",
+            constraint=models.UniqueConstraint(
+                fields=("user", "weekday", "start"), name="window_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['organization', 'department'], name='people_memb_organiz_f5fa16_idx'),
+            model_name="membership",
+            index=models.Index(
+                fields=["organization", "department"], name="people_memb_organiz_f5fa16_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organization'), name='member_once'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "organization"), name="member_once"),
         ),
         migrations.AddConstraint(
-            model_name='offeredskill',
-            constraint=models.UniqueConstraint(fields=('user', 'skill'), name='offer_once'),
+            model_name="offeredskill",
+            constraint=models.UniqueConstraint(fields=("user", "skill"), name="offer_once"),
         ),
         migrations.AddConstraint(
-            model_name='soughtskill',
-            constraint=models.UniqueConstraint(fields=('user', 'skill'), name='seek_once'),
+            model_name="soughtskill",
+            constraint=models.UniqueConstraint(fields=("user", "skill"), name="seek_once"),
         ),
         migrations.AddIndex(
-            model_name='profilelanguage',
-            index=models.Index(fields=['code'], name='people_prof_code_6a859b_idx'),
+            model_name="profilelanguage",
+            index=models.Index(fields=["code"], name="people_prof_code_6a859b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='profilelanguage',
-            constraint=models.UniqueConstraint(fields=('profile', 'code'), name='profile_language_once'),
+            model_name="profilelanguage",
+            constraint=models.UniqueConstraint(
+                fields=("profile", "code"), name="profile_language_once"
+            ),
         ),
     ]
