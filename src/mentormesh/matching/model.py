@@ -125,7 +125,9 @@ class Person:
 
     def __post_init__(self) -> None:
         if self.level is not None and self.level not in LEVEL_RANK:
-            raise ValueError(f"level must be one of {', '.join(LEVELS)} or None, got {self.level!r}")
+            raise ValueError(
+                f"level must be one of {', '.join(LEVELS)} or None, got {self.level!r}"
+            )
         self.offers = [_coerce_offer(offer) for offer in self.offers]
         self.seeks = [_coerce_goal(goal) for goal in self.seeks]
         self.organizations = tuple(self.organizations)

@@ -18,24 +18,28 @@ if TYPE_CHECKING:
     from mentormesh.matching.signals import Query
 
 MAX_REASONS = 4
-MAX_TERMS_NAMED = 3
+MAX_TERMS_NAMED = 2
 RECENT_DAYS = 365
 ACTIVE_DAYS = 30
 
-# How each kind of evidence reads in a sentence: (verb phrase, singular noun, plural noun).
+# How each kind of evidence reads: verb phrase with its object, and the item's own name.
 _KIND_PHRASES = {
-    "answer": ("answered", "question", "questions"),
-    "post": ("wrote", "post", "posts"),
-    "session": ("ran", "session", "sessions"),
-    "talk": ("gave", "talk", "talks"),
+    "answer": ("answered", ("question", "questions"), ("answer", "answers")),
+    "post": ("wrote", ("post", "posts"), ("post", "posts")),
+    "session": ("ran", ("session", "sessions"), ("session", "sessions")),
+    "talk": ("gave", ("talk", "talks"), ("talk", "talks")),
 }
+
+
+def _phrases(kind: str) -> tuple[str, tuple[str, str], tuple[str, str]]:
+    generic = (f"{kind} item", f"{kind} items")
+    return _KIND_PHRASES.get(kind, ("", generic, generic))
 
 
 def count_phrase(kind: str, count: int) -> str:
     """'answered 1 question', 'wrote 3 posts', or '2 review items' for an unknown kind."""
-    verb, singular, plural = _KIND_PHRASES.get(kind, ("", f"{kind} item", f"{kind} items"))
-    noun = singular if count == 1 else plural
-    return f"{verb} {count} {noun}".strip()
+    verb, objects, _ = _phrases(kind)
+    return f"{verb} {_plural(count, *objects)}".strip()
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -101,33 +105,42 @@ def _offer_reasons(index: Index, query: Query, row: int) -> list[str]:
             if slot < query.direct_tag_count:
                 found.append(f"offers help with {tag}")
             else:
-                found.append(f"offers help with {tag}, related to {_related_direct_tag(index, query, tag)}")
+                found.append(
+                    f"offers help with {tag}, related to {_related_direct_tag(index, query, tag)}"
+                )
     return found
 
 
 def _term_hits(index: Index, query: Query, rows: np.ndarray) -> dict[int, str]:
-    """'wrote about grinder and burr in 4 answers' for rows whose known evidence uses them."""
+    """'wrote about grinder and burr in 4 answers' for rows whose known evidence uses them.
+
+    Words named are the ones that say most: skill names first, then words the person
+    used in more items, then rarer words; the count is of items using any word named.
+    """
     columns = query.term_columns
-    positions, values, slots = column_postings_by_column(
+    positions, _, slots = column_postings_by_column(
         index.evidence_terms, columns, index.evidence_idf[columns]
     )
     known = positions < query.cut
-    positions, values, slots = positions[known], values[known], slots[known]
+    positions, slots = positions[known], slots[known]
     owners = index.timeline.person_row[positions]
     wanted = np.isin(owners, rows)
-    positions, values, slots, owners = positions[wanted], values[wanted], slots[wanted], owners[wanted]
+    positions, slots, owners = positions[wanted], slots[wanted], owners[wanted]
+    words = [index.term_name(int(column)) for column in columns]
+    is_skill = np.array([word in index.tags.column for word in words], dtype=bool)
+    rarity = index.evidence_idf[columns]
     hits: dict[int, str] = {}
     for row in np.unique(owners).tolist():
         mine = owners == row
-        weight_per_slot = np.bincount(slots[mine], weights=values[mine], minlength=len(columns))
-        top_slots = np.argsort(-weight_per_slot, kind="stable")[:MAX_TERMS_NAMED]
-        top_slots = top_slots[weight_per_slot[top_slots] > 0]
-        items = np.unique(positions[mine][np.isin(slots[mine], top_slots)])
+        items_per_slot = np.bincount(slots[mine], minlength=len(columns))
+        used = np.flatnonzero(items_per_slot)
+        best = used[np.lexsort((-rarity[used], -items_per_slot[used], ~is_skill[used]))]
+        named = best[:MAX_TERMS_NAMED]
+        items = np.unique(positions[mine][np.isin(slots[mine], named)])
         kind = index.kind_names[int(np.bincount(index.evidence_kinds[items]).argmax())]
-        words = [index.term_name(int(columns[slot])) for slot in top_slots]
-        noun = _KIND_PHRASES.get(kind, ("", f"{kind} item", f"{kind} items"))
-        count = len(items)
-        hits[row] = f"wrote about {_join(words)} in {count} {noun[1] if count == 1 else noun[2]}"
+        _, _, item_names = _phrases(kind)
+        phrase = _join([words[slot] for slot in named])
+        hits[row] = f"wrote about {phrase} in {_plural(len(items), *item_names)}"
     return hits
 
 

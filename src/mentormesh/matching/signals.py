@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,7 +71,7 @@ def _known_tag_columns(index: Index, tags: tuple[str, ...]) -> list[int]:
 def _tags_named_in(index: Index, text: str) -> list[int]:
     """An untagged request still names skills: single words and adjacent pairs that are tags."""
     words = _WORDS.findall(text.lower())
-    phrases = words + [f"{first}-{second}" for first, second in zip(words, words[1:], strict=False)]
+    phrases = words + [f"{first}-{second}" for first, second in pairwise(words)]
     return _known_tag_columns(index, tuple(phrases))
 
 
