@@ -112,6 +112,11 @@ class ProfileForm(forms.ModelForm):
 
 
 class OfferForm(forms.Form):
+    # Own id prefixes: the offer and seek forms share a page, and ids (label targets) must differ.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_offer_%s")
+        super().__init__(*args, **kwargs)
+
     skill = forms.CharField(max_length=60, widget=skill_input())
     proficiency = forms.TypedChoiceField(
         choices=Proficiency.choices, coerce=int, initial=Proficiency.PROFICIENT
@@ -122,6 +127,10 @@ class OfferForm(forms.Form):
 
 
 class SeekForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_seek_%s")
+        super().__init__(*args, **kwargs)
+
     skill = forms.CharField(max_length=60, widget=skill_input())
     goal = forms.CharField(
         max_length=300, required=False, help_text="In your own words: what would success look like?"
