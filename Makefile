@@ -17,12 +17,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Hashed, compressed static files (whitenoise's manifest storage) for collectstatic and server alike.
+run: export MENTORMESH_MANIFEST_STATIC = 1
 run: install
 	$(BIN)/mentormesh migrate --no-input -v0
 	$(BIN)/mentormesh createcachetable
 	$(BIN)/mentormesh collectstatic --no-input -v0
 	$(BIN)/mentormesh demo --if-empty
-	MENTORMESH_MANIFEST_STATIC=1 $(BIN)/gunicorn mentormesh.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn mentormesh.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

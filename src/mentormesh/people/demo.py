@@ -141,7 +141,9 @@ def build_demo_network(*, people: int = 300, seed: int = 1) -> DemoResult:
     for i, fake in enumerate(fakers.values()):
         fake.seed_instance(seed * 100 + i)
     skills_by_category: dict[str, list[Skill]] = {}
-    for skill in Skill.objects.filter(reviewed=True):
+    # The vocabulary file lists the widely used skills of each category first (file order is pk
+    # order), so drawing low indexes more often gives a realistic long tail of popularity.
+    for skill in Skill.objects.filter(reviewed=True).order_by("pk"):
         skills_by_category.setdefault(skill.category, []).append(skill)
     all_skills = [s for group in skills_by_category.values() for s in group]
 
