@@ -43,19 +43,20 @@ urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/<str:handle>/", views.person, name="person"),
     path("me/edit/", views.profile_edit, name="profile-edit"),
-    path("me/<str:kind>/add/", views.skill_list_change, {"action": "add"}, name="skill-add"),
-    path(
-        "me/<str:kind>/<int:pk>/remove/",
-        views.skill_list_change,
-        {"action": "remove"},
-        name="skill-remove",
-    ),
+    # Before the <str:kind> routes, which would otherwise take 'availability' as a kind.
     path("me/availability/add/", views.window_change, {"action": "add"}, name="window-add"),
     path(
         "me/availability/<int:pk>/remove/",
         views.window_change,
         {"action": "remove"},
         name="window-remove",
+    ),
+    path("me/<str:kind>/add/", views.skill_list_change, {"action": "add"}, name="skill-add"),
+    path(
+        "me/<str:kind>/<int:pk>/remove/",
+        views.skill_list_change,
+        {"action": "remove"},
+        name="skill-remove",
     ),
     path("skills/options/", views.skill_options, name="skill-options"),
     path("settings/", views.account_settings, name="settings"),
