@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mentormesh.matching.interchange import Labels, read_labels, read_people, read_requests
@@ -39,14 +39,19 @@ class DevSet:
 def request_metrics(ranked: list[str], relevant: Iterable[str]) -> dict[str, float]:
     relevant = set(relevant)
     hits = [position for position, pid in enumerate(ranked) if pid in relevant]
-    first = hits[0] if hits else None
+    return metrics_from_hits(hits, len(relevant))
+
+
+def metrics_from_hits(hits: Sequence[int], n_relevant: int) -> dict[str, float]:
+    """Metrics given the 0-based positions, ascending, at which relevant people were ranked."""
+    first = hits[0] if len(hits) else None
     top_ten = [position for position in hits if position < 10]
-    ideal = sum(1 / math.log2(position + 2) for position in range(min(len(relevant), 10)))
+    ideal = sum(1 / math.log2(position + 2) for position in range(min(n_relevant, 10)))
     return {
         "MRR": 1 / (first + 1) if first is not None else 0.0,
         "P@1": 1.0 if first == 0 else 0.0,
         "hit@3": 1.0 if first is not None and first < 3 else 0.0,
-        "Recall@10": len(top_ten) / len(relevant) if relevant else 0.0,
+        "Recall@10": len(top_ten) / n_relevant if n_relevant else 0.0,
         "NDCG@10": sum(1 / math.log2(p + 2) for p in top_ten) / ideal if ideal else 0.0,
     }
 
@@ -104,3 +109,28 @@ def mean_random_metrics(dev_set: DevSet) -> dict[str, float]:
 
 def ranker_metrics(dev_set: DevSet, rank: Callable[[Request], list[str]]) -> dict[str, float]:
     return evaluate({request.id: rank(request) for request in dev_set.requests}, dev_set.labels)
+
+
+def simulated_candidates(dev_set: DevSet, seed: int, size: int = 20) -> list[Request]:
+    """The requests again, each with a fixed candidate list: its answerers plus others.
+
+    The held-out sets may fix candidates; these lists rehearse that. Distractors are
+    drawn with probability growing with activity (1 + evidence count), so the list holds
+    both busy people, who are hard to tell apart from the answerers, and quiet ones.
+    """
+    rng = random.Random(seed)
+    activity = {person.id: 1 + len(person.evidence) for person in dev_set.people}
+    with_candidates = []
+    for request in dev_set.requests:
+        relevant = list(dev_set.labels[request.id].relevant)
+        others = [
+            pid for pid in sorted(activity) if pid not in relevant and pid != request.asker_id
+        ]
+        distractors: list[str] = []
+        while others and len(relevant) + len(distractors) < size:
+            pick = rng.choices(range(len(others)), weights=[activity[p] for p in others])[0]
+            distractors.append(others.pop(pick))
+        candidates = relevant + distractors
+        rng.shuffle(candidates)
+        with_candidates.append(replace(request, candidates=tuple(candidates)))
+    return with_candidates

@@ -78,7 +78,14 @@ class Index:
         self.levels: np.ndarray = parts["levels"]
         self.timeline: Timeline = parts["timeline"]
         self.row_of: dict[str, int] = {pid: row for row, pid in enumerate(self.ids)}
-        self._evidence_tags_by_row: sparse.csr_matrix | None = None
+        self.open_to_mentor = np.fromiter((p.openness.mentor for p in self.people), dtype=bool)
+        self.open_to_be_mentored = np.fromiter(
+            (p.openness.be_mentored for p in self.people), dtype=bool
+        )
+        # Unknown capacity means no stated limit; zero means full.
+        self.has_capacity = np.fromiter(
+            (p.capacity is None or p.capacity > 0 for p in self.people), dtype=bool
+        )
         self._term_names: list[str] | None = None
         # Rank of each id in sorted order: the deterministic tie-break for equal scores.
         self.id_rank = np.empty(len(self.ids), dtype=np.int64)
@@ -181,12 +188,6 @@ class Index:
             levels=np.frombuffer(levels, dtype=np.int8).copy(),
             timeline=Timeline(person_row, seconds[in_time_order], n_people),
         )
-
-    def evidence_tags_by_row(self) -> sparse.csr_matrix:
-        """Row-major copy of the evidence tags, made on first use (only reasons need it)."""
-        if self._evidence_tags_by_row is None:
-            self._evidence_tags_by_row = self.evidence_tags.tocsr()
-        return self._evidence_tags_by_row
 
     def term_name(self, column: int) -> str:
         if self._term_names is None:

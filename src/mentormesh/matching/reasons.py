@@ -1,12 +1,13 @@
 """Plain reasons for a suggestion, each one a fact the index can count.
 
-Reasons are built only for the people actually shown (the top K), from the same
-evidence the signals used: items known at the request time, counted exactly.
+Reasons are built only for the people shown (the top K), from the same evidence the
+signals used: items known at the request time, counted exactly. Work is done on the
+postings of the request's own tags and terms, grouped by person, so explaining 50
+people costs about as much as scoring everyone.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,73 +22,113 @@ MAX_REASONS = 4
 MAX_TERMS_NAMED = 2
 RECENT_DAYS = 365
 ACTIVE_DAYS = 30
+# BM25's IDF of a word found in half of all items; commoner words are not worth naming.
+COMMON_WORD_IDF = float(np.log1p(1.0))
 
-# How each kind of evidence reads: verb phrase with its object, and the item's own name.
+# How each kind of evidence reads: verb, what it acted on, and the item's own name.
 _KIND_PHRASES = {
     "answer": ("answered", ("question", "questions"), ("answer", "answers")),
     "post": ("wrote", ("post", "posts"), ("post", "posts")),
     "session": ("ran", ("session", "sessions"), ("session", "sessions")),
     "talk": ("gave", ("talk", "talks"), ("talk", "talks")),
 }
+_MIXED = ("", ("contribution", "contributions"), ("contribution", "contributions"))
 
 
-def _phrases(kind: str) -> tuple[str, tuple[str, str], tuple[str, str]]:
+def _phrases(kind: str | None) -> tuple[str, tuple[str, str], tuple[str, str]]:
+    if kind is None:
+        return _MIXED
     generic = (f"{kind} item", f"{kind} items")
     return _KIND_PHRASES.get(kind, ("", generic, generic))
 
 
-def count_phrase(kind: str, count: int) -> str:
-    """'answered 1 question', 'wrote 3 posts', or '2 review items' for an unknown kind."""
+def plural(count: int, singular: str, plural_form: str) -> str:
+    return f"{count} {singular if count == 1 else plural_form}"
+
+
+def count_phrase(kind: str | None, count: int) -> str:
+    """'answered 1 question', 'wrote 3 posts', '2 review items', or '5 contributions'."""
     verb, objects, _ = _phrases(kind)
-    return f"{verb} {_plural(count, *objects)}".strip()
+    return f"{verb} {plural(count, *objects)}".strip()
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+def join_words(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+class _Collector:
+    """Reasons per shown row, each with a weight so the most telling come first."""
+
+    def __init__(self, index: Index, rows: np.ndarray) -> None:
+        self.rows = rows
+        self.slot = np.full(len(index), -1, dtype=np.int64)
+        self.slot[rows] = np.arange(len(rows))
+        self.found: list[list[tuple[float, str]]] = [[] for _ in rows]
+
+    def add(self, slot: int, weight: float, text: str) -> None:
+        self.found[slot].append((weight, text))
+
+    def result(self) -> dict[int, list[str]]:
+        return {
+            int(row): [text for _, text in sorted(found, key=lambda item: -item[0])][:MAX_REASONS]
+            for row, found in zip(self.rows, self.found, strict=True)
+        }
 
 
 def for_request(index: Index, query: Query, rows: np.ndarray) -> dict[int, list[str]]:
-    """Reasons per row for the rows shown, most telling first."""
-    if len(rows) == 0:
-        return {}
-    term_hits = _term_hits(index, query, rows)
-    explained: dict[int, list[str]] = {}
-    for row in rows.tolist():
-        positions = index.timeline.positions_of(row, query.cut)
-        found = _tag_reasons(index, query, row, positions)
-        found += _offer_reasons(index, query, row)
-        if row in term_hits:
-            found.append(term_hits[row])
-        activity = _activity_reason(index, positions, query.at)
-        if activity:
-            found.append(activity)
-        explained[row] = found[:MAX_REASONS]
-    return explained
+    """Reasons for each of ``rows`` (the people shown), most telling first."""
+    collector = _Collector(index, rows)
+    if len(rows):
+        _tag_reasons(index, query, collector)
+        _offer_reasons(index, query, collector)
+        _term_reasons(index, query, collector)
+        _activity_reasons(index, query, collector)
+    return collector.result()
 
 
-def _tag_reasons(index: Index, query: Query, row: int, positions: np.ndarray) -> list[str]:
-    if len(positions) == 0 or len(query.tag_columns) == 0:
-        return []
-    tag_matrix = index.evidence_tags_by_row()[positions][:, query.tag_columns].tocsc()
-    days_old = index.timeline.days_before(positions, query.at)
-    kinds = index.evidence_kinds[positions]
-    found: list[tuple[int, str]] = []
-    for slot, column in enumerate(query.tag_columns.tolist()):
-        hits = tag_matrix.indices[tag_matrix.indptr[slot] : tag_matrix.indptr[slot + 1]]
-        if len(hits) == 0:
-            continue
-        tag = index.tags.names[column]
-        kind = index.kind_names[int(np.bincount(kinds[hits]).argmax())]
-        same_kind = hits[kinds[hits] == index.kind_names.index(kind)]
-        recent = int(np.count_nonzero(days_old[same_kind] <= RECENT_DAYS))
-        text = f"{count_phrase(kind, len(same_kind))} tagged {tag}"
-        if recent and recent < len(same_kind):
-            text += f" ({recent} in the last year)"
+def _shown_postings(index: Index, query: Query, collector: _Collector, matrix, columns):
+    """Known evidence postings of ``columns`` owned by shown rows: (position, column slot, owner slot)."""
+    positions, _, slots = column_postings_by_column(
+        matrix, columns, np.ones(len(columns), dtype=np.float32)
+    )
+    known = positions < query.cut
+    positions, slots = positions[known], slots[known]
+    owners = collector.slot[index.timeline.person_row[positions]]
+    shown = owners >= 0
+    return positions[shown], slots[shown], owners[shown]
+
+
+def _tag_reasons(index: Index, query: Query, collector: _Collector) -> None:
+    """'answered 12 questions tagged espresso (3 in the last year)'."""
+    columns = query.tag_columns
+    positions, slots, owners = _shown_postings(
+        index, query, collector, index.evidence_tags, columns
+    )
+    if len(positions) == 0:
+        return
+    keys = owners * len(columns) + slots
+    size = len(collector.rows) * len(columns)
+    counts = np.bincount(keys, minlength=size)
+    is_recent = index.timeline.days_before(positions, query.at) <= RECENT_DAYS
+    recent = np.bincount(keys[is_recent], minlength=size)
+    kinds = index.evidence_kinds[positions].astype(np.int64)
+    lowest_kind = np.full(size, np.iinfo(np.int64).max)
+    highest_kind = np.full(size, -1)
+    np.minimum.at(lowest_kind, keys, kinds)
+    np.maximum.at(highest_kind, keys, kinds)
+    for key in np.flatnonzero(counts).tolist():
+        owner, slot = divmod(key, len(columns))
+        tag = index.tags.names[int(columns[slot])]
+        single_kind = lowest_kind[key] == highest_kind[key]
+        kind = index.kind_names[int(lowest_kind[key])] if single_kind else None
+        text = f"{count_phrase(kind, int(counts[key]))} tagged {tag}"
+        if 0 < recent[key] < counts[key]:
+            text += f" ({recent[key]} in the last year)"
         if slot >= query.direct_tag_count:
             text += f", related to {_related_direct_tag(index, query, tag)}"
-        found.append((len(same_kind), text))
-    found.sort(key=lambda item: -item[0])
-    return [text for _, text in found]
+        collector.add(owner, 3.0 + counts[key], text)
 
 
 def _related_direct_tag(index: Index, query: Query, tag: str) -> str:
@@ -96,69 +137,80 @@ def _related_direct_tag(index: Index, query: Query, tag: str) -> str:
     return next((name for name in direct if name in neighbours), direct[0])
 
 
-def _offer_reasons(index: Index, query: Query, row: int) -> list[str]:
-    offered = index.offers[row].indices if len(query.tag_columns) else ()
-    found = []
-    for slot, column in enumerate(query.tag_columns.tolist()):
-        if column in offered:
-            tag = index.tags.names[column]
-            if slot < query.direct_tag_count:
-                found.append(f"offers help with {tag}")
-            else:
-                found.append(
-                    f"offers help with {tag}, related to {_related_direct_tag(index, query, tag)}"
-                )
-    return found
+def _offer_reasons(index: Index, query: Query, collector: _Collector) -> None:
+    """'offers help with espresso' from the person's declared skills."""
+    columns = query.tag_columns
+    person_rows, _, slots = column_postings_by_column(
+        index.offers, columns, np.ones(len(columns), dtype=np.float32)
+    )
+    owners = collector.slot[person_rows]
+    for owner, slot in zip(owners.tolist(), slots.tolist(), strict=True):
+        if owner < 0:
+            continue
+        tag = index.tags.names[int(columns[slot])]
+        text = f"offers help with {tag}"
+        if slot >= query.direct_tag_count:
+            text += f", related to {_related_direct_tag(index, query, tag)}"
+        collector.add(owner, 2.5, text)
 
 
-def _term_hits(index: Index, query: Query, rows: np.ndarray) -> dict[int, str]:
-    """'wrote about grinder and burr in 4 answers' for rows whose known evidence uses them.
+def _term_reasons(index: Index, query: Query, collector: _Collector) -> None:
+    """'wrote about grinder and burr in 4 answers'.
 
-    Words named are the ones that say most: skill names first, then words the person
-    used in more items, then rarer words; the count is of items using any word named.
+    Words named are the ones that say most about this person: used in many of their
+    items yet rare overall (skill names break ties); words in over half of all items
+    ("beer" on a beer site) say nothing and are never named. The count is of items
+    using any word named.
     """
     columns = query.term_columns
-    positions, _, slots = column_postings_by_column(
-        index.evidence_terms, columns, index.evidence_idf[columns]
+    positions, slots, owners = _shown_postings(
+        index, query, collector, index.evidence_terms, columns
     )
-    known = positions < query.cut
-    positions, slots = positions[known], slots[known]
-    owners = index.timeline.person_row[positions]
-    wanted = np.isin(owners, rows)
-    positions, slots, owners = positions[wanted], slots[wanted], owners[wanted]
+    if len(positions) == 0:
+        return
     words = [index.term_name(int(column)) for column in columns]
     is_skill = np.array([word in index.tags.column for word in words], dtype=bool)
     rarity = index.evidence_idf[columns]
-    hits: dict[int, str] = {}
-    for row in np.unique(owners).tolist():
-        mine = owners == row
+    telling = rarity > COMMON_WORD_IDF
+    by_owner = np.argsort(owners, kind="stable")
+    bounds = np.searchsorted(owners[by_owner], np.arange(len(collector.rows) + 1))
+    for owner in range(len(collector.rows)):
+        mine = by_owner[bounds[owner] : bounds[owner + 1]]
+        if len(mine) == 0:
+            continue
         items_per_slot = np.bincount(slots[mine], minlength=len(columns))
-        used = np.flatnonzero(items_per_slot)
-        best = used[np.lexsort((-rarity[used], -items_per_slot[used], ~is_skill[used]))]
+        used = np.flatnonzero((items_per_slot > 0) & telling)
+        if len(used) == 0:
+            continue
+        weight = items_per_slot[used] * rarity[used]
+        best = used[np.lexsort((~is_skill[used], -weight))]
         named = best[:MAX_TERMS_NAMED]
         items = np.unique(positions[mine][np.isin(slots[mine], named)])
-        kind = index.kind_names[int(np.bincount(index.evidence_kinds[items]).argmax())]
+        item_kinds = np.unique(index.evidence_kinds[items])
+        kind = index.kind_names[int(item_kinds[0])] if len(item_kinds) == 1 else None
         _, _, item_names = _phrases(kind)
-        phrase = _join([words[slot] for slot in named])
-        hits[row] = f"wrote about {phrase} in {_plural(len(items), *item_names)}"
-    return hits
+        phrase = join_words([words[slot] for slot in named])
+        collector.add(
+            owner,
+            1.0 + len(items) / 10,
+            f"wrote about {phrase} in {plural(len(items), *item_names)}",
+        )
 
 
-def _activity_reason(index: Index, positions: np.ndarray, at: datetime | None) -> str | None:
-    if len(positions) == 0:
-        return None
-    days_old = index.timeline.days_before(positions, at)
-    recent = int(np.count_nonzero(days_old <= ACTIVE_DAYS))
-    if recent:
-        return f"active lately: {_plural(recent, 'contribution', 'contributions')} in the last {ACTIVE_DAYS} days"
-    newest = float(days_old.min())
-    if not np.isfinite(newest):
-        return None
-    reference = "this request" if at is not None else "the newest activity on record"
-    return f"last contributed {_plural(round(newest), 'day', 'days')} before {reference}"
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+def _activity_reasons(index: Index, query: Query, collector: _Collector) -> None:
+    """'active lately: 7 contributions in the last 30 days', else when they last helped."""
+    reference = "this request" if query.at is not None else "the newest activity on record"
+    for owner, row in enumerate(collector.rows.tolist()):
+        positions = index.timeline.positions_of(row, query.cut)
+        if len(positions) == 0:
+            continue
+        days_old = index.timeline.days_before(positions, query.at)
+        recent = int(np.count_nonzero(days_old <= ACTIVE_DAYS))
+        if recent:
+            text = f"active lately: {plural(recent, 'contribution', 'contributions')}"
+            collector.add(owner, 2.0, f"{text} in the last {ACTIVE_DAYS} days")
+            continue
+        newest = float(days_old.min())
+        if np.isfinite(newest):
+            days = plural(round(newest), "day", "days")
+            collector.add(owner, 0.5, f"last contributed {days} before {reference}")

@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class BoardWeights:
+    skill_match: float = 1.0
     two_way: float = 0.5
     availability: float = 0.2
     repeat_level_penalty: float = 0.15

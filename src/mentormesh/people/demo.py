@@ -184,7 +184,8 @@ def build_demo_network(*, people: int = 300, seed: int = 1) -> DemoResult:
             if affiliated
             else rng.choice(list(DEPARTMENT_CATEGORIES))
         )
-        categories = DEPARTMENT_CATEGORIES[dept] + [
+        # Mostly the department's own fields, sometimes the skills everyone has.
+        categories = DEPARTMENT_CATEGORIES[dept] * 3 + [
             "communication",
             "leadership",
             "career",
@@ -193,9 +194,7 @@ def build_demo_network(*, people: int = 300, seed: int = 1) -> DemoResult:
         chosen_offers: list[Skill] = []
         for _ in range(rng.randint(1, 5) if level != Level.STUDENT else rng.randint(0, 2)):
             pool = skills_by_category.get(rng.choice(categories)) or all_skills
-            skill = rng.choice(
-                pool[: max(8, len(pool) // (1 + rng.randint(0, 2)))]
-            )  # popular skills more often
+            skill = pool[min(len(pool) - 1, int(rng.expovariate(8 / len(pool))))]
             if skill not in chosen_offers:
                 chosen_offers.append(skill)
         chosen_seeks = []
