@@ -8,7 +8,10 @@ Reproducible by construction: a fixed grid, a fixed restart seed, deterministic 
 - Objective: mean of MRR and NDCG@10, averaged over the sets and over two scenarios per
   set: the whole pool, and fixed candidate lists (the held-out sets use both).
 - Ties in the objective go to the smaller total weight: with ~100 labelled requests,
-  a signal has to earn its place.
+  a signal has to earn its place beyond a small floor. The floor keeps every signal
+  alive: the dev sets cannot show what declared skills or profile text are worth (their
+  offers are derived from the same answers, their bios are empty), yet on a platform
+  where a newcomer has only a profile, those are all there is.
 - Cross-validation: fit on one set, score the other; the figures go into weights.json
   (and the quality benchmark prints them). The shipped weights are then fit on both.
 
@@ -33,7 +36,8 @@ from mentormesh.matching.index import Index
 from mentormesh.matching.weights import FEATURES, WEIGHTS_FILE, Weights
 
 HALF_LIFE_SHARES = (0.02, 0.03, 0.05, 0.08, 0.12, 0.2)
-WEIGHT_GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5)
+WEIGHT_FLOOR = 0.05
+WEIGHT_GRID = (WEIGHT_FLOOR, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5)
 ANCHOR = "recent_activity"
 RESTARTS = 4
 SEED = 20240601

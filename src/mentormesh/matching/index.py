@@ -17,7 +17,7 @@ from scipy import sparse
 
 from mentormesh.matching import ranking
 from mentormesh.matching.model import LEVEL_RANK, Match, Person, Request
-from mentormesh.matching.text import TermDictionary, bm25_matrix
+from mentormesh.matching.text import TermDictionary, bm25_matrix, term_counts
 from mentormesh.matching.timeline import Timeline
 from mentormesh.matching.vocabulary import PLAIN_VOCABULARY, SkillVocabulary
 from mentormesh.matching.weights import Weights
@@ -68,8 +68,12 @@ class Index:
         self.tags: TagDictionary = parts["tags"]
         self.profile_terms: sparse.csc_matrix = parts["profile_terms"]
         self.profile_idf: np.ndarray = parts["profile_idf"]
+        # Raw counts, not BM25 weights: IDF and mean length depend on the request time.
         self.evidence_terms: sparse.csc_matrix = parts["evidence_terms"]
-        self.evidence_idf: np.ndarray = parts["evidence_idf"]
+        self.evidence_lengths: np.ndarray = parts["evidence_lengths"]
+        self.evidence_length_prefix = np.concatenate(
+            ([0.0], np.cumsum(self.evidence_lengths, dtype=np.float64))
+        )
         self.evidence_tags: sparse.csc_matrix = parts["evidence_tags"]
         self.evidence_kinds: np.ndarray = parts["evidence_kinds"]
         self.kind_names: list[str] = parts["kind_names"]
@@ -152,12 +156,14 @@ class Index:
         n_people, n_evidence = len(ids), len(evidence_person)
         n_terms, n_tags = len(terms), len(tags.names)
         profile_terms, profile_idf = bm25_matrix(
-            np.frombuffer(profile_rows, dtype=np.int32),
-            np.frombuffer(profile_cols, dtype=np.int32),
-            n_people,
-            n_terms,
+            term_counts(
+                np.frombuffer(profile_rows, dtype=np.int32),
+                np.frombuffer(profile_cols, dtype=np.int32),
+                n_people,
+                n_terms,
+            )
         )
-        evidence_terms, evidence_idf = bm25_matrix(
+        evidence_counts = term_counts(
             np.frombuffer(evidence_rows, dtype=np.int32),
             np.frombuffer(evidence_cols, dtype=np.int32),
             n_evidence,
@@ -166,6 +172,8 @@ class Index:
         evidence_tags = _binary_matrix(tag_rows, tag_cols, n_evidence, n_tags)
         seconds = np.frombuffer(evidence_seconds, dtype=np.float64)
         in_time_order = np.argsort(seconds, kind="stable")
+        evidence_counts = evidence_counts[in_time_order]
+        evidence_lengths = np.asarray(evidence_counts.sum(axis=1)).ravel().astype(np.float32)
         person_row = np.frombuffer(evidence_person, dtype=np.int32)[in_time_order]
         return cls(
             ids=ids,
@@ -176,8 +184,8 @@ class Index:
             tags=tags,
             profile_terms=profile_terms.tocsc(),
             profile_idf=profile_idf,
-            evidence_terms=evidence_terms[in_time_order].tocsc(),
-            evidence_idf=evidence_idf,
+            evidence_terms=evidence_counts.tocsc(),
+            evidence_lengths=evidence_lengths,
             evidence_tags=evidence_tags[in_time_order].tocsc(),
             evidence_kinds=np.frombuffer(evidence_kind, dtype=np.int32)[in_time_order].astype(
                 np.int16

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mentormesh.matching import signals
 from mentormesh.matching.text import column_postings_by_column
 
 if TYPE_CHECKING:
@@ -163,14 +164,14 @@ def _term_reasons(index: Index, query: Query, collector: _Collector) -> None:
     using any word named.
     """
     columns = query.term_columns
-    positions, slots, owners = _shown_postings(
-        index, query, collector, index.evidence_terms, columns
-    )
+    positions, _, slots, rarity = signals.evidence_text_postings(index, query)
+    owners = collector.slot[index.timeline.person_row[positions]]
+    shown = owners >= 0
+    positions, slots, owners = positions[shown], slots[shown], owners[shown]
     if len(positions) == 0:
         return
     words = [index.term_name(int(column)) for column in columns]
     is_skill = np.array([word in index.tags.column for word in words], dtype=bool)
-    rarity = index.evidence_idf[columns]
     telling = rarity > COMMON_WORD_IDF
     by_owner = np.argsort(owners, kind="stable")
     bounds = np.searchsorted(owners[by_owner], np.arange(len(collector.rows) + 1))

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mentormesh.matching.text import column_postings
+from mentormesh.matching.text import (
+    bm25_idf,
+    bm25_saturate,
+    column_postings,
+    column_postings_by_column,
+)
 from mentormesh.matching.weights import FEATURES
 
 if TYPE_CHECKING:
@@ -82,16 +87,42 @@ def known_evidence(index: Index, query: Query, rows: np.ndarray, values: np.ndar
     return rows, values * index.timeline.decay(rows, query.cut, query.half_life_share)
 
 
+def evidence_text_postings(index: Index, query: Query):
+    """BM25 of the request against each evidence item known at the request time.
+
+    Returns (item positions, BM25 contribution, query-term slot, IDF per query term).
+    Document frequencies and the mean length are those of the known items only, so
+    later evidence changes nothing, not even word statistics.
+    """
+    columns = query.term_columns
+    positions, tf, slots = column_postings_by_column(
+        index.evidence_terms, columns, np.ones(len(columns), dtype=np.float32)
+    )
+    known = positions < query.cut
+    positions, tf, slots = positions[known], tf[known], slots[known]
+    matrix = index.evidence_terms
+    # CSC rows are sorted within a column, so the known ones are a prefix of each column.
+    known_frequency = np.array(
+        [
+            np.searchsorted(matrix.indices[matrix.indptr[c] : matrix.indptr[c + 1]], query.cut)
+            for c in columns.tolist()
+        ],
+        dtype=np.int64,
+    )
+    idf = bm25_idf(known_frequency, query.cut)
+    mean_length = index.evidence_length_prefix[query.cut] / max(1, query.cut)
+    values = bm25_saturate(tf, index.evidence_lengths[positions], mean_length) * idf[slots]
+    return positions, values, slots, idf
+
+
 def compute(index: Index, query: Query) -> np.ndarray:
     """Raw signals, one column per name in FEATURES, one row per person in the index."""
     n_people = len(index)
     person_of = index.timeline.person_row
     recent, lifetime = index.timeline.activity(query.cut, query.half_life_share)
 
-    rows, values = column_postings(
-        index.evidence_terms, query.term_columns, index.evidence_idf[query.term_columns]
-    )
-    rows, values = known_evidence(index, query, rows, values)
+    rows, values, _, _ = evidence_text_postings(index, query)
+    values = values * index.timeline.decay(rows, query.cut, query.half_life_share)
     topical = np.bincount(person_of[rows], weights=values, minlength=n_people)
 
     rows, values = column_postings(index.evidence_tags, query.tag_columns, query.tag_credit)

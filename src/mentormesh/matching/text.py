@@ -17,303 +17,28 @@ from scipy import sparse
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:\.[a-z]+)?")
 
 # Common English words plus the fragments contractions leave behind ("don't" → "don", "t").
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "across",
-        "actually",
-        "after",
-        "again",
-        "against",
-        "all",
-        "almost",
-        "along",
-        "already",
-        "also",
-        "although",
-        "always",
-        "am",
-        "among",
-        "an",
-        "and",
-        "another",
-        "any",
-        "anyone",
-        "anything",
-        "anyway",
-        "are",
-        "around",
-        "as",
-        "ask",
-        "asked",
-        "at",
-        "away",
-        "back",
-        "be",
-        "became",
-        "because",
-        "become",
-        "been",
-        "before",
-        "being",
-        "below",
-        "best",
-        "better",
-        "between",
-        "both",
-        "but",
-        "by",
-        "came",
-        "can",
-        "cannot",
-        "could",
-        "d",
-        "did",
-        "didn",
-        "different",
-        "do",
-        "does",
-        "doesn",
-        "doing",
-        "don",
-        "done",
-        "down",
-        "during",
-        "each",
-        "either",
-        "else",
-        "enough",
-        "especially",
-        "etc",
-        "even",
-        "ever",
-        "every",
-        "everything",
-        "example",
-        "few",
-        "find",
-        "first",
-        "for",
-        "found",
-        "from",
-        "further",
-        "get",
-        "gets",
-        "getting",
-        "give",
-        "given",
-        "go",
-        "goes",
-        "going",
-        "good",
-        "got",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "hello",
-        "help",
-        "her",
-        "here",
-        "hers",
-        "hi",
-        "him",
-        "his",
-        "how",
-        "however",
-        "i",
-        "if",
-        "im",
-        "in",
-        "instead",
-        "into",
-        "is",
-        "isn",
-        "it",
-        "its",
-        "itself",
-        "ive",
-        "just",
-        "keep",
-        "kind",
-        "know",
-        "known",
-        "last",
-        "later",
-        "least",
-        "less",
-        "let",
-        "like",
-        "ll",
-        "look",
-        "lot",
-        "lots",
-        "m",
-        "made",
-        "make",
-        "makes",
-        "many",
-        "may",
-        "maybe",
-        "me",
-        "mean",
-        "might",
-        "more",
-        "most",
-        "much",
-        "must",
-        "my",
-        "need",
-        "needs",
-        "never",
-        "new",
-        "next",
-        "no",
-        "nor",
-        "not",
-        "nothing",
-        "now",
-        "of",
-        "off",
-        "often",
-        "ok",
-        "on",
-        "once",
-        "one",
-        "ones",
-        "only",
-        "or",
-        "other",
-        "others",
-        "otherwise",
-        "our",
-        "ours",
-        "out",
-        "over",
-        "own",
-        "part",
-        "people",
-        "per",
-        "perhaps",
-        "please",
-        "point",
-        "possible",
-        "pretty",
-        "probably",
-        "put",
-        "quite",
-        "rather",
-        "re",
-        "really",
-        "right",
-        "s",
-        "said",
-        "same",
-        "say",
-        "says",
-        "see",
-        "seem",
-        "seems",
-        "seen",
-        "several",
-        "she",
-        "should",
-        "similar",
-        "simply",
-        "since",
-        "so",
-        "some",
-        "someone",
-        "something",
-        "sometimes",
-        "still",
-        "such",
-        "sure",
-        "t",
-        "take",
-        "than",
-        "thank",
-        "thanks",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "thing",
-        "things",
-        "think",
-        "this",
-        "those",
-        "though",
-        "through",
-        "thus",
-        "time",
-        "times",
-        "to",
-        "together",
-        "too",
-        "took",
-        "tried",
-        "try",
-        "trying",
-        "two",
-        "under",
-        "unless",
-        "until",
-        "up",
-        "upon",
-        "us",
-        "use",
-        "used",
-        "uses",
-        "using",
-        "usually",
-        "ve",
-        "very",
-        "want",
-        "wanted",
-        "wants",
-        "was",
-        "wasn",
-        "way",
-        "ways",
-        "we",
-        "well",
-        "went",
-        "were",
-        "what",
-        "whatever",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "within",
-        "without",
-        "won",
-        "work",
-        "works",
-        "would",
-        "yes",
-        "yet",
-        "you",
-        "your",
-        "yours",
-    ]
-)
+_STOPWORD_TEXT = """
+    a about above across actually after again against all almost along already also
+    although always am among an and another any anyone anything anyway are around as ask
+    asked at away back be became because become been before being below best better
+    between both but by came can cannot could d did didn different do does doesn doing
+    don done down during each either else enough especially etc even ever every
+    everything example few find first for found from further get gets getting give given
+    go goes going good got had has have having he hello help her here hers hi him his
+    how however i if im in instead into is isn it its itself ive just keep kind know
+    known last later least less let like ll look lot lots m made make makes many may
+    maybe me mean might more most much must my need needs never new next no nor not
+    nothing now of off often ok on once one ones only or other others otherwise our ours
+    out over own part people per perhaps please point possible pretty probably put quite
+    rather re really right s said same say says see seem seems seen several she should
+    similar simply since so some someone something sometimes still such sure t take than
+    thank thanks that the their theirs them then there these they thing things think
+    this those though through thus time times to together too took tried try trying two
+    under unless until up upon us use used uses using usually ve very want wanted wants
+    was wasn way ways we well went were what whatever when where whether which while who
+    whom whose why will with within without won work works would yes yet you your yours
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -369,28 +94,43 @@ class TermDictionary:
         return np.fromiter(sorted(found), dtype=np.int32, count=len(found))
 
 
-def bm25_matrix(
+def term_counts(
     row_index: np.ndarray, term_index: np.ndarray, n_documents: int, n_terms: int
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """BM25 term weights per document (without IDF), plus each term's IDF.
-
-    Takes one (document, term) pair per token occurrence. IDF is applied at query time
-    so that one matrix serves any query.
-    """
+) -> sparse.csr_matrix:
+    """Documents × terms counts from one (document, term) pair per token occurrence."""
     counts = sparse.coo_matrix(
         (np.ones(len(row_index), dtype=np.float32), (row_index, term_index)),
         shape=(n_documents, n_terms),
     ).tocsr()
     counts.sum_duplicates()
+    return counts
+
+
+def bm25_saturate(tf: np.ndarray, lengths: np.ndarray, mean_length: float) -> np.ndarray:
+    """BM25's term-frequency part: saturating in tf, normalised by document length."""
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(mean_length, 1e-9))
+    return (tf * (BM25_K1 + 1) / (tf + norm)).astype(np.float32)
+
+
+def bm25_idf(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
+    df = np.asarray(document_frequency, dtype=np.float64)
+    return np.log1p((n_documents - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+def bm25_matrix(counts: sparse.csr_matrix) -> tuple[sparse.csc_matrix, np.ndarray]:
+    """BM25 term weights per document (without IDF) as CSC, plus each term's IDF.
+
+    For collections that do not change with time (profiles): IDF is applied at query
+    time so one matrix serves any query.
+    """
+    n_documents, n_terms = counts.shape
     lengths = np.asarray(counts.sum(axis=1)).ravel()
     mean_length = float(lengths.mean()) if lengths.any() else 1.0
-    norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / mean_length)
+    weights = counts.copy()
     row_of_entry = np.repeat(np.arange(n_documents), np.diff(counts.indptr))
-    tf = counts.data
-    counts.data = (tf * (BM25_K1 + 1) / (tf + norm[row_of_entry])).astype(np.float32)
-    document_frequency = np.bincount(counts.indices, minlength=n_terms)
-    idf = np.log1p((n_documents - document_frequency + 0.5) / (document_frequency + 0.5))
-    return counts, idf.astype(np.float32)
+    weights.data = bm25_saturate(counts.data, lengths[row_of_entry], mean_length)
+    idf = bm25_idf(np.bincount(counts.indices, minlength=n_terms), n_documents)
+    return weights.tocsc(), idf
 
 
 def column_postings(
