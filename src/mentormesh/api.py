@@ -2,7 +2,7 @@
 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from mentormesh.errors import DomainError
@@ -59,6 +59,21 @@ def on_domain_error(request, exc: DomainError):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "Log in or send a valid bearer token.")
+
+
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    405: "method_not_allowed",
+    429: "throttled",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    # Ninja's own refusals (e.g. a body that is not JSON) keep the documented error shape.
+    code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+    return _error(request, exc.status_code, code, str(exc))
 
 
 @api.exception_handler(Http404)

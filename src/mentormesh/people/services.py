@@ -132,6 +132,12 @@ def profile_update(*, user: User, changes: dict[str, Any]) -> Profile:
     if unknown:
         field = sorted(unknown)[0]
         raise DomainError(f"{field}: not a profile field.", field=field)
+    for field, value in changes.items():
+        # An explicit null (the API's PATCH allows it) clears only what may be empty.
+        if value is None and (field == "languages" or not Profile._meta.get_field(field).null):
+            raise DomainError(
+                f"{field}: cannot be null; leave the field out to keep it.", field=field
+            )
     profile = Profile.objects.select_for_update().get(user=user)
     for field, value in changes.items():
         if field == "languages":
