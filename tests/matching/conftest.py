@@ -1,15 +1,7 @@
-from datetime import UTC, datetime, timedelta
-
 import pytest
+from matching_builders import answer
 
-from mentormesh.matching.model import Evidence, Person
-
-START = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def answer(text, tags, days, score=0):
-    """An answer given ``days`` after START."""
-    return Evidence("answer", text, tuple(tags), START + timedelta(days=days), score)
+from mentormesh.matching.model import Person
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from conftest import START, answer
+from matching_builders import START, answer
 
 from mentormesh.matching.index import Index
 from mentormesh.matching.model import Person, Request
@@ -107,8 +107,10 @@ def test_an_alias_finds_the_canonical_skill_and_related_skills_earn_partial_cred
 
 
 def test_tags_fold_case_spaces_and_underscores():
-    assert normalize_tag(" Machine_Learning ") == normalize_tag("machine  learning") == (
-        "machine-learning"
+    assert (
+        normalize_tag(" Machine_Learning ")
+        == normalize_tag("machine  learning")
+        == ("machine-learning")
     )
 
 
