@@ -50,6 +50,25 @@ def test_signup_creates_account_and_profile_and_logs_in(client, db):
     assert "@ada" in page and "Welcome!" in page
 
 
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [
+        ("/people/", "/people/"),
+        ("https://evil.example/phish", "/me/edit/"),
+        ("//evil.example/phish", "/me/edit/"),
+    ],
+    ids=["same-site", "other-site", "scheme-relative"],
+)
+def test_signup_returns_to_a_same_site_next_page_only(client, db, next_url, landing):
+    """Given a sign-up link carrying ?next= (as invitations do), when the visitor signs up,
+    then they go back to that page if it is on this site, and to their profile editor if
+    it points elsewhere (no open redirect)."""
+    response = client.post(f"/signup/?next={next_url}", signup_form())
+
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
 def test_signup_page_normalises_handle_and_email_to_lower_case(client, db):
     """Given mixed-case input, when signing up, then handle and email are stored lower-case
     so later log-ins and duplicate checks do not depend on case."""

@@ -1,5 +1,7 @@
+import unicodedata
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse_lazy
 
 from mentormesh.people.languages import LANGUAGES
@@ -10,6 +12,7 @@ from mentormesh.people.models import (
     Proficiency,
     Profile,
     Role,
+    User,
     Visibility,
     Weekday,
 )
@@ -39,6 +42,19 @@ def apply_domain_error(form: forms.Form, error) -> None:
 class LoginForm(AuthenticationForm):
     # django-axes counts failures per handle and address and locks out after the limit.
     username = forms.CharField(label="Handle or email", max_length=254)
+
+
+class ResetPasswordForm(PasswordResetForm):
+    """Also reaches accounts made by a CSV import, which have no usable password until their
+    owner chooses one through this very email (Django's form skips such accounts)."""
+
+    def get_users(self, email):
+        wanted = unicodedata.normalize("NFKC", email).casefold()
+        return (
+            user
+            for user in User.objects.filter(email__iexact=email, is_active=True)
+            if unicodedata.normalize("NFKC", user.email).casefold() == wanted
+        )
 
 
 class SignupForm(forms.Form):

@@ -8,9 +8,10 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentormesh.errors import DomainError, NotFound
@@ -39,7 +40,12 @@ def signup(request):
             messages.success(
                 request, "Welcome! Tell people what you can help with and what you want to learn."
             )
-            return redirect(request.GET.get("next") or "profile-edit")
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = reverse("profile-edit")  # never send a new member to another site
+            return HttpResponseRedirect(next_url)
     return render(request, "registration/signup.html", {"form": form})
 
 
