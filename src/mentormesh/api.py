@@ -17,6 +17,16 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """The browser session, CSRF-checked on writes. Without a logged-in session there is
+    nothing to protect, so the caller is told 401 rather than "CSRF check failed"."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="mentormesh API",
     version="1",
@@ -25,7 +35,7 @@ api = NinjaAPI(
         "on writes) or with `Authorization: Bearer <token>` from `mentormesh token create` or "
         'your settings page. Errors are `{"error": code, "detail": text}`.'
     ),
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
 )
 
