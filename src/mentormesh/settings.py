@@ -56,6 +56,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Our apps first, so their registration/ templates win over django.contrib.admin's.
+    "mentormesh.people",
+    "mentormesh.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,8 +72,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "mentormesh.people",
-    "mentormesh.web",
 ]
 
 MIDDLEWARE = [

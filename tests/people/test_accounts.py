@@ -230,11 +230,6 @@ def test_password_reset_email_link_sets_a_new_password_once(client, make_user):
     assert 'name="new_password1"' not in again.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.INSTALLED_APPS lists django.contrib.admin before mentormesh.people, so "
-    "admin's registration/password_* templates shadow the project's own",
-)
 def test_password_reset_email_and_pages_are_mentormeshs_own(client, make_user):
     """Given @ada asks for a reset, when the email and the reset pages are shown, then they
     are the product's (the email greets @ada; the pages carry the site's navigation)."""

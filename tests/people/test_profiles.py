@@ -363,11 +363,6 @@ def test_htmx_add_with_a_malformed_form_answers_400_with_a_message(client, ada):
     assert not OfferedSkill.objects.filter(user=ada).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="people/profile_edit.html renders no errors for the proficiency, priority or "
-    "weekday fields, so a bad choice answers 400 with no message",
-)
 def test_htmx_add_with_a_bad_choice_says_what_is_wrong(client, ada):
     """Given Ada's editor, when a tampered form sends proficiency 9, then the 400 answer says
     which choice is invalid."""
