@@ -180,6 +180,34 @@ def test_login_is_locked_after_the_failure_limit_even_with_the_right_password(cl
     assert other.post("/login/", {"username": "ben", "password": PASSWORD}).status_code == 302
 
 
+@pytest.mark.parametrize("spelling", ["ADA", " Ada ", "ada@example.org", "Ada@Example.ORG"])
+def test_the_lockout_holds_whatever_spelling_of_the_account_is_used(client, make_user, spelling):
+    """Given @ada locked out after failures typed as 'ada', when the right password is sent
+    with her handle in another case or with her email, then it is refused too: another
+    spelling of the same account does not get a fresh set of attempts."""
+    make_user("ada")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "ada", "password": f"wrong-{n}"})
+
+    response = client.post("/login/", {"username": spelling, "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert logged_in_user(client) is None
+
+
+def test_failures_under_different_spellings_add_up_to_one_lockout(client, make_user):
+    """Given failures spread over 'ada', 'ADA' and her email, when they reach the limit
+    together, then @ada is locked out."""
+    make_user("ada")
+    spellings = ["ada", "ADA", "ada@example.org", "Ada@Example.org", "aDa"]
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": spellings[n % 5], "password": f"wrong-{n}"})
+
+    response = client.post("/login/", {"username": "ada", "password": PASSWORD})
+
+    assert response.status_code == 429
+
+
 def test_login_below_the_failure_limit_still_works(client, make_user):
     """Given one failure fewer than the limit, when the right password is sent, then @ada is
     logged in (the lockout is not premature)."""

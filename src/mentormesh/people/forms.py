@@ -43,6 +43,15 @@ class LoginForm(AuthenticationForm):
     # django-axes counts failures per handle and address and locks out after the limit.
     username = forms.CharField(label="Handle or email", max_length=254)
 
+    def clean_username(self) -> str:
+        """One spelling per account (its handle), because axes counts failures per username
+        as given: 'ADA' or ada's email must not earn a fresh set of attempts."""
+        login = self.cleaned_data["username"].strip().lower()
+        if "@" in login:
+            handle = User.objects.filter(email__iexact=login).values_list("handle", flat=True)
+            return handle.first() or login
+        return login
+
 
 class ResetPasswordForm(PasswordResetForm):
     """Also reaches accounts made by a CSV import, which have no usable password until their
