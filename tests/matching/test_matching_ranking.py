@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 
+import pytest
 from matching_builders import START, answer
 
+from mentormesh.matching import signals
 from mentormesh.matching.index import Index
 from mentormesh.matching.model import Person, Request
 from mentormesh.matching.vocabulary import Vocabulary, normalize_tag
@@ -62,11 +64,14 @@ def test_evidence_after_the_request_is_ignored(espresso_crowd):
     without_future = Index.build([*espresso_crowd, Person("latecomer")])
     request = espresso_request()
 
-    later = {m.person_id: (m.score, m.reasons) for m in with_future.rank(request)}
-    never = {m.person_id: (m.score, m.reasons) for m in without_future.rank(request)}
+    later = with_future.rank(request)
+    never = without_future.rank(request)
 
-    assert later["latecomer"] == never["latecomer"] == (0.0, ())
-    assert later == never
+    # Same people, order and reasons; scores agree to float32 precision, because an index
+    # whose evidence all predates the request takes its precomputed path.
+    assert [(m.person_id, m.reasons) for m in later] == [(m.person_id, m.reasons) for m in never]
+    assert [m.score for m in later] == pytest.approx([m.score for m in never], rel=1e-6)
+    assert (later[-1].person_id, later[-1].score, later[-1].reasons) == ("latecomer", 0.0, ())
 
 
 def test_reasons_count_the_real_evidence(espresso_crowd):
@@ -118,3 +123,17 @@ def test_equal_scores_are_ordered_by_id():
     index = Index.build([Person(pid) for pid in ("c", "a", "b")])
 
     assert [m.person_id for m in index.rank(Request("q", "anything"))] == ["a", "b", "c"]
+
+
+def test_the_precomputed_path_for_new_requests_matches_the_exact_one(espresso_crowd):
+    index = Index.build(espresso_crowd)
+    newest = max(item.at for person in espresso_crowd for item in person.evidence)
+    now = signals.make_query(index, "grind espresso", ("espresso",), newest)
+    assert now.cut == index.current.cut
+
+    precomputed = signals.compute(index, now)
+    index.current.cut = -1  # force the item-by-item path for the same query
+    exact = signals.compute(index, now)
+
+    for name in precomputed:
+        assert precomputed[name] == pytest.approx(exact[name], rel=1e-6), name

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 from scipy import sparse
 
-from mentormesh.matching import ranking
+from mentormesh.matching import ranking, signals
 from mentormesh.matching.model import LEVEL_RANK, Match, Person, Request
 from mentormesh.matching.text import TermDictionary, bm25_matrix, term_counts
 from mentormesh.matching.timeline import Timeline
@@ -82,6 +82,12 @@ class Index:
         self.levels: np.ndarray = parts["levels"]
         self.timeline: Timeline = parts["timeline"]
         self.row_of: dict[str, int] = {pid: row for row, pid in enumerate(self.ids)}
+        # Per-request work that many requests share (activity as of the same cut).
+        self.cache: dict[tuple, object] = {}
+        # Row-major copies: reasons read the few items of the people shown.
+        self.evidence_terms_by_item = self.evidence_terms.tocsr()
+        self.evidence_tags_by_item = self.evidence_tags.tocsr()
+        self.current = signals.CurrentView(self)
         self.open_to_mentor = np.fromiter((p.openness.mentor for p in self.people), dtype=bool)
         self.open_to_be_mentored = np.fromiter(
             (p.openness.be_mentored for p in self.people), dtype=bool

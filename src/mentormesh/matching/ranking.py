@@ -18,20 +18,48 @@ import numpy as np
 from mentormesh.matching import reasons as reasons_module
 from mentormesh.matching import signals
 from mentormesh.matching.model import Match, Request
+from mentormesh.matching.weights import FEATURES
 
 if TYPE_CHECKING:
     from mentormesh.matching.index import Index
 
 
-def normalise(raw: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Scale each signal of the pool to [0, 1] by its maximum over the pool.
+def normalise(columns: dict[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """The pool's signals as a rows × FEATURES matrix, each scaled by its pool maximum.
 
     Dividing by the pool's own maximum keeps weights meaningful whatever the site's size
     or the query's length; a signal nobody in the pool has stays all zero.
     """
-    subset = raw[pool]
-    peak = subset.max(axis=0) if len(subset) else np.zeros(raw.shape[1])
-    return subset / np.where(peak > 0, peak, 1.0)
+    matrix = np.empty((len(rows), len(FEATURES)))
+    for position, name in enumerate(FEATURES):
+        values = columns[name][rows]
+        peak = values.max() if len(values) else 0.0
+        matrix[:, position] = values / peak if peak > 0 else values
+    return matrix
+
+
+def whole_index_scores(
+    index: Index, columns: dict[str, np.ndarray], excluded_row: int | None
+) -> np.ndarray:
+    """Scores for everyone, normalised as ``normalise`` would over all but ``excluded_row``.
+
+    Works column by column on whole arrays: with 100,000 people, avoiding a pool-sized
+    copy of every signal is most of the time a request takes.
+    """
+    scores = np.zeros(len(index))
+    for name, weight in zip(FEATURES, index.weights.vector(), strict=True):
+        values = columns[name]
+        if excluded_row is None:
+            peak = values.max(initial=0.0)
+        else:
+            peak = max(
+                values[:excluded_row].max(initial=0.0), values[excluded_row + 1 :].max(initial=0.0)
+            )
+        if peak > 0 and weight:
+            scores += values * (weight / peak)
+    if excluded_row is not None:
+        scores[excluded_row] = -np.inf
+    return scores
 
 
 def order_best_first(index: Index, rows: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
@@ -47,12 +75,15 @@ def order_best_first(index: Index, rows: np.ndarray, scores: np.ndarray, limit: 
 
 def pool_rows(index: Index, request: Request) -> tuple[np.ndarray, list[str]]:
     """Rows to score, and candidate ids the index does not know (in the order given)."""
+    if request.candidates is not None:
+        return candidate_rows(index, request)
+    rows = np.arange(len(index))
     asker_row = index.row_of.get(request.asker_id) if request.asker_id else None
-    if request.candidates is None:
-        rows = np.arange(len(index))
-        if asker_row is not None:
-            rows = rows[rows != asker_row]
-        return rows, []
+    return (rows if asker_row is None else rows[rows != asker_row]), []
+
+
+def candidate_rows(index: Index, request: Request) -> tuple[np.ndarray, list[str]]:
+    """Known candidates' rows (first mention, asker left out) and the unknown ids."""
     known: list[int] = []
     unknown: list[str] = []
     seen: set[str] = set()
@@ -68,16 +99,18 @@ def pool_rows(index: Index, request: Request) -> tuple[np.ndarray, list[str]]:
     return np.array(known, dtype=np.int64), unknown
 
 
-def score_pool(index: Index, query: signals.Query, rows: np.ndarray) -> np.ndarray:
-    features = normalise(signals.compute(index, query), rows)
-    return features @ np.asarray(index.weights.vector(), dtype=np.float64)
-
-
 def rank(index: Index, request: Request, top_k: int = 50) -> list[Match]:
-    rows, unknown = pool_rows(index, request)
     query = signals.make_query(index, request.text, request.tags, request.at)
-    scores = score_pool(index, query, rows)
-    limit = len(rows) if request.candidates is not None else min(top_k, len(rows))
+    columns = signals.compute(index, query)
+    if request.candidates is None:
+        asker_row = index.row_of.get(request.asker_id) if request.asker_id else None
+        rows, unknown = np.arange(len(index)), []
+        scores = whole_index_scores(index, columns, asker_row)
+        limit = min(top_k, len(index) - (asker_row is not None))
+    else:
+        rows, unknown = candidate_rows(index, request)
+        scores = normalise(columns, rows) @ np.asarray(index.weights.vector())
+        limit = len(rows)
     best = order_best_first(index, rows, scores, limit)
     explained_rows = rows[best[:top_k]]
     explanations = reasons_module.for_request(index, query, explained_rows)

@@ -82,43 +82,51 @@ def for_request(index: Index, query: Query, rows: np.ndarray) -> dict[int, list[
     """Reasons for each of ``rows`` (the people shown), most telling first."""
     collector = _Collector(index, rows)
     if len(rows):
-        _tag_reasons(index, query, collector)
+        items = _ShownItems(index, query, collector)
+        _tag_reasons(index, query, collector, items)
         _offer_reasons(index, query, collector)
-        _term_reasons(index, query, collector)
-        _activity_reasons(index, query, collector)
+        _term_reasons(index, query, collector, items)
+        _activity_reasons(index, query, collector, items)
     return collector.result()
 
 
-def _shown_postings(index: Index, query: Query, collector: _Collector, matrix, columns):
-    """Known evidence postings of ``columns`` owned by shown rows: (position, column slot, owner slot)."""
-    positions, _, slots = column_postings_by_column(
-        matrix, columns, np.ones(len(columns), dtype=np.float32)
-    )
-    known = positions < query.cut
-    positions, slots = positions[known], slots[known]
-    owners = collector.slot[index.timeline.person_row[positions]]
-    shown = owners >= 0
-    return positions[shown], slots[shown], owners[shown]
+class _ShownItems:
+    """The known evidence items of the people shown, and whose each one is."""
+
+    def __init__(self, index: Index, query: Query, collector: _Collector) -> None:
+        timeline = index.timeline
+        per_person = [timeline.positions_of(int(row), query.cut) for row in collector.rows]
+        self.positions = np.concatenate(per_person) if per_person else np.zeros(0, np.int64)
+        self.owners = np.repeat(np.arange(len(per_person)), [len(p) for p in per_person])
+        self.days_old = timeline.days_before(self.positions, query.at)
+
+    def entries(self, by_item, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(item index, column slot) of every non-zero in ``columns`` of these items."""
+        found = by_item[self.positions][:, columns].tocoo()
+        return found.row, found.col
 
 
-def _tag_reasons(index: Index, query: Query, collector: _Collector) -> None:
+def _kind_ranges(index: Index, keys: np.ndarray, positions: np.ndarray, size: int):
+    """Lowest and highest kind code per key: equal when all items share one kind."""
+    kinds = index.evidence_kinds[positions].astype(np.int64)
+    lowest = np.full(size, np.iinfo(np.int64).max)
+    highest = np.full(size, -1)
+    np.minimum.at(lowest, keys, kinds)
+    np.maximum.at(highest, keys, kinds)
+    return lowest, highest
+
+
+def _tag_reasons(index: Index, query: Query, collector: _Collector, items: _ShownItems) -> None:
     """'answered 12 questions tagged espresso (3 in the last year)'."""
     columns = query.tag_columns
-    positions, slots, owners = _shown_postings(
-        index, query, collector, index.evidence_tags, columns
-    )
-    if len(positions) == 0:
+    item, slots = items.entries(index.evidence_tags_by_item, columns)
+    if len(item) == 0:
         return
-    keys = owners * len(columns) + slots
+    keys = items.owners[item] * len(columns) + slots
     size = len(collector.rows) * len(columns)
     counts = np.bincount(keys, minlength=size)
-    is_recent = index.timeline.days_before(positions, query.at) <= RECENT_DAYS
-    recent = np.bincount(keys[is_recent], minlength=size)
-    kinds = index.evidence_kinds[positions].astype(np.int64)
-    lowest_kind = np.full(size, np.iinfo(np.int64).max)
-    highest_kind = np.full(size, -1)
-    np.minimum.at(lowest_kind, keys, kinds)
-    np.maximum.at(highest_kind, keys, kinds)
+    recent = np.bincount(keys[items.days_old[item] <= RECENT_DAYS], minlength=size)
+    lowest_kind, highest_kind = _kind_ranges(index, keys, items.positions[item], size)
     for key in np.flatnonzero(counts).tolist():
         owner, slot = divmod(key, len(columns))
         tag = index.tags.names[int(columns[slot])]
@@ -145,9 +153,8 @@ def _offer_reasons(index: Index, query: Query, collector: _Collector) -> None:
         index.offers, columns, np.ones(len(columns), dtype=np.float32)
     )
     owners = collector.slot[person_rows]
-    for owner, slot in zip(owners.tolist(), slots.tolist(), strict=True):
-        if owner < 0:
-            continue
+    shown = owners >= 0
+    for owner, slot in zip(owners[shown].tolist(), slots[shown].tolist(), strict=True):
         tag = index.tags.names[int(columns[slot])]
         text = f"offers help with {tag}"
         if slot >= query.direct_tag_count:
@@ -155,7 +162,7 @@ def _offer_reasons(index: Index, query: Query, collector: _Collector) -> None:
         collector.add(owner, 2.5, text)
 
 
-def _term_reasons(index: Index, query: Query, collector: _Collector) -> None:
+def _term_reasons(index: Index, query: Query, collector: _Collector, items: _ShownItems) -> None:
     """'wrote about grinder and burr in 4 answers'.
 
     Words named are the ones that say most about this person: used in many of their
@@ -164,54 +171,52 @@ def _term_reasons(index: Index, query: Query, collector: _Collector) -> None:
     using any word named.
     """
     columns = query.term_columns
-    positions, _, slots, rarity = signals.evidence_text_postings(index, query)
-    owners = collector.slot[index.timeline.person_row[positions]]
-    shown = owners >= 0
-    positions, slots, owners = positions[shown], slots[shown], owners[shown]
-    if len(positions) == 0:
+    item, slots = items.entries(index.evidence_terms_by_item, columns)
+    if len(item) == 0:
         return
+    owners = items.owners[item]
+    n_shown, n_words = len(collector.rows), len(columns)
+    items_per_word = np.bincount(owners * n_words + slots, minlength=n_shown * n_words)
+    items_per_word = items_per_word.reshape(n_shown, n_words)
+    idf = signals.known_idf(index, query)
     words = [index.term_name(int(column)) for column in columns]
     is_skill = np.array([word in index.tags.column for word in words], dtype=bool)
-    telling = rarity > COMMON_WORD_IDF
-    by_owner = np.argsort(owners, kind="stable")
-    bounds = np.searchsorted(owners[by_owner], np.arange(len(collector.rows) + 1))
-    for owner in range(len(collector.rows)):
-        mine = by_owner[bounds[owner] : bounds[owner + 1]]
-        if len(mine) == 0:
-            continue
-        items_per_slot = np.bincount(slots[mine], minlength=len(columns))
-        used = np.flatnonzero((items_per_slot > 0) & telling)
-        if len(used) == 0:
-            continue
-        weight = items_per_slot[used] * rarity[used]
-        best = used[np.lexsort((~is_skill[used], -weight))]
-        named = best[:MAX_TERMS_NAMED]
-        items = np.unique(positions[mine][np.isin(slots[mine], named)])
-        item_kinds = np.unique(index.evidence_kinds[items])
-        kind = index.kind_names[int(item_kinds[0])] if len(item_kinds) == 1 else None
+    # Skill names win ties through a bonus smaller than any real difference in weight.
+    weight = items_per_word * np.where(idf > COMMON_WORD_IDF, idf, 0.0) + 1e-6 * is_skill
+    weight[items_per_word == 0] = 0.0
+    ranked_words = np.argsort(-weight, axis=1, kind="stable")[:, :MAX_TERMS_NAMED]
+    named = np.zeros((n_shown, n_words), dtype=bool)
+    np.put_along_axis(named, ranked_words, np.take_along_axis(weight, ranked_words, 1) > 0, 1)
+    # Distinct items using a named word, per person (an item has one owner).
+    naming_items = np.unique(item[named[owners, slots]])
+    item_owner = items.owners[naming_items]
+    items_per_owner = np.bincount(item_owner, minlength=n_shown)
+    lowest_kind, highest_kind = _kind_ranges(
+        index, item_owner, items.positions[naming_items], n_shown
+    )
+    for owner in np.flatnonzero(items_per_owner).tolist():
+        single_kind = lowest_kind[owner] == highest_kind[owner]
+        kind = index.kind_names[int(lowest_kind[owner])] if single_kind else None
         _, _, item_names = _phrases(kind)
-        phrase = join_words([words[slot] for slot in named])
-        collector.add(
-            owner,
-            1.0 + len(items) / 10,
-            f"wrote about {phrase} in {plural(len(items), *item_names)}",
-        )
+        chosen = [words[slot] for slot in ranked_words[owner] if named[owner, slot]]
+        count = int(items_per_owner[owner])
+        phrase = f"wrote about {join_words(chosen)} in {plural(count, *item_names)}"
+        collector.add(owner, 1.0 + count / 10, phrase)
 
 
-def _activity_reasons(index: Index, query: Query, collector: _Collector) -> None:
+def _activity_reasons(
+    index: Index, query: Query, collector: _Collector, items: _ShownItems
+) -> None:
     """'active lately: 7 contributions in the last 30 days', else when they last helped."""
+    n_shown = len(collector.rows)
+    recent = np.bincount(items.owners[items.days_old <= ACTIVE_DAYS], minlength=n_shown)
+    newest = np.full(n_shown, np.inf)
+    np.minimum.at(newest, items.owners, items.days_old)
     reference = "this request" if query.at is not None else "the newest activity on record"
-    for owner, row in enumerate(collector.rows.tolist()):
-        positions = index.timeline.positions_of(row, query.cut)
-        if len(positions) == 0:
-            continue
-        days_old = index.timeline.days_before(positions, query.at)
-        recent = int(np.count_nonzero(days_old <= ACTIVE_DAYS))
-        if recent:
-            text = f"active lately: {plural(recent, 'contribution', 'contributions')}"
+    for owner in range(n_shown):
+        if recent[owner]:
+            text = f"active lately: {plural(int(recent[owner]), 'contribution', 'contributions')}"
             collector.add(owner, 2.0, f"{text} in the last {ACTIVE_DAYS} days")
-            continue
-        newest = float(days_old.min())
-        if np.isfinite(newest):
-            days = plural(round(newest), "day", "days")
+        elif np.isfinite(newest[owner]):
+            days = plural(round(newest[owner]), "day", "days")
             collector.add(owner, 0.5, f"last contributed {days} before {reference}")

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
 from mentormesh.matching.text import (
     bm25_idf,
@@ -21,7 +22,6 @@ from mentormesh.matching.text import (
     column_postings,
     column_postings_by_column,
 )
-from mentormesh.matching.weights import FEATURES
 
 if TYPE_CHECKING:
     from mentormesh.matching.index import Index
@@ -87,60 +87,121 @@ def known_evidence(index: Index, query: Query, rows: np.ndarray, values: np.ndar
     return rows, values * index.timeline.decay(rows, query.cut, query.half_life_share)
 
 
-def evidence_text_postings(index: Index, query: Query):
-    """BM25 of the request against each evidence item known at the request time.
+def known_idf(index: Index, query: Query) -> np.ndarray:
+    """IDF of each query term among the evidence items known at the request time."""
+    matrix = index.evidence_terms
+    columns = query.term_columns
+    if query.cut == len(index.timeline):
+        known_frequency = np.diff(matrix.indptr)[columns]
+    else:
+        # CSC rows are sorted within a column, so the known ones are a prefix of each.
+        known_frequency = np.array(
+            [
+                np.searchsorted(matrix.indices[matrix.indptr[c] : matrix.indptr[c + 1]], query.cut)
+                for c in columns.tolist()
+            ],
+            dtype=np.int64,
+        )
+    return bm25_idf(known_frequency, query.cut)
 
-    Returns (item positions, BM25 contribution, query-term slot, IDF per query term).
+
+class CurrentView:
+    """Person-level matrices for requests made after the newest indexed evidence.
+
+    That is nearly every live request, and for all of them the recency weights are the
+    same; so each person's evidence is folded once into person × term and person × tag
+    matrices (recency × BM25 term weight; recency per tag), and a request costs a
+    sparse mat-vec over its columns instead of a pass over every evidence posting.
+    Requests from the past (replays, evaluations) take the exact evidence-level path.
+    """
+
+    def __init__(self, index: Index) -> None:
+        timeline = index.timeline
+        cut = len(timeline)
+        share = index.weights.half_life_share
+        self.cut = cut
+        self.recent, self.lifetime = (np.log1p(a) for a in timeline.activity(cut, share))
+        owner = sparse.csr_matrix(
+            (timeline.decay(np.arange(cut), cut, share), (timeline.person_row, np.arange(cut))),
+            shape=(len(index), cut),
+        )
+        weighted = index.evidence_terms.tocsr(copy=True)
+        mean_length = index.evidence_length_prefix[cut] / max(1, cut)
+        entry_rows = np.repeat(np.arange(cut), np.diff(weighted.indptr))
+        weighted.data = bm25_saturate(
+            weighted.data, index.evidence_lengths[entry_rows], mean_length
+        )
+        self.terms = (owner @ weighted).astype(np.float32).tocsc()
+        self.tags = (owner @ index.evidence_tags.tocsr()).astype(np.float32).tocsc()
+
+
+def _topical_as_of(index: Index, query: Query, idf: np.ndarray) -> np.ndarray:
+    """Σ over known items of recency × BM25, item by item: exact for any request time.
+
     Document frequencies and the mean length are those of the known items only, so
     later evidence changes nothing, not even word statistics.
     """
-    columns = query.term_columns
     positions, tf, slots = column_postings_by_column(
-        index.evidence_terms, columns, np.ones(len(columns), dtype=np.float32)
+        index.evidence_terms, query.term_columns, np.ones(len(query.term_columns), np.float32)
     )
     known = positions < query.cut
     positions, tf, slots = positions[known], tf[known], slots[known]
-    matrix = index.evidence_terms
-    # CSC rows are sorted within a column, so the known ones are a prefix of each column.
-    known_frequency = np.array(
-        [
-            np.searchsorted(matrix.indices[matrix.indptr[c] : matrix.indptr[c + 1]], query.cut)
-            for c in columns.tolist()
-        ],
-        dtype=np.int64,
-    )
-    idf = bm25_idf(known_frequency, query.cut)
     mean_length = index.evidence_length_prefix[query.cut] / max(1, query.cut)
     values = bm25_saturate(tf, index.evidence_lengths[positions], mean_length) * idf[slots]
-    return positions, values, slots, idf
+    values = values * index.timeline.decay(positions, query.cut, query.half_life_share)
+    return _sum_by(index.timeline.person_row[positions], values, len(index))
 
 
-def compute(index: Index, query: Query) -> np.ndarray:
-    """Raw signals, one column per name in FEATURES, one row per person in the index."""
-    n_people = len(index)
-    person_of = index.timeline.person_row
-    recent, lifetime = index.timeline.activity(query.cut, query.half_life_share)
-
-    rows, values, _, _ = evidence_text_postings(index, query)
-    values = values * index.timeline.decay(rows, query.cut, query.half_life_share)
-    topical = np.bincount(person_of[rows], weights=values, minlength=n_people)
-
+def _tagged_help_as_of(index: Index, query: Query) -> np.ndarray:
     rows, values = column_postings(index.evidence_tags, query.tag_columns, query.tag_credit)
     rows, values = known_evidence(index, query, rows, values)
-    tagged_help = np.bincount(person_of[rows], weights=values, minlength=n_people)
-    offer_rows, offer_values = column_postings(index.offers, query.tag_columns, query.tag_credit)
-    declared = np.bincount(offer_rows, weights=offer_values, minlength=n_people)
+    return _sum_by(index.timeline.person_row[rows], values, len(index))
 
-    rows, values = column_postings(
+
+def _sum_by(rows: np.ndarray, values: np.ndarray, n_people: int) -> np.ndarray:
+    """Per-person sums; always float (bincount of nothing would come back as integers)."""
+    return np.bincount(rows, weights=values, minlength=n_people).astype(np.float64, copy=False)
+
+
+def _activity_columns(index: Index, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """log-damped recent and lifetime activity as of a past request time (cached per cut)."""
+    key = ("activity", query.cut, query.half_life_share)
+    cached = index.cache.get(key)
+    if cached is None:
+        recent, lifetime = index.timeline.activity(query.cut, query.half_life_share)
+        cached = index.cache[key] = (np.log1p(recent), np.log1p(lifetime))
+    return cached
+
+
+def _column_mat_vec(matrix: sparse.csc_matrix, columns: np.ndarray, weights) -> np.ndarray:
+    if len(columns) == 0:
+        return np.zeros(matrix.shape[0])
+    return np.asarray(matrix[:, columns] @ np.asarray(weights, dtype=np.float64)).ravel()
+
+
+def compute(index: Index, query: Query) -> dict[str, np.ndarray]:
+    """Raw signals by name, one value per person in the index.
+
+    Callers must not modify the arrays: some are shared between requests.
+    """
+    idf = known_idf(index, query)
+    current = index.current
+    if query.cut == current.cut:
+        recent, lifetime = current.recent, current.lifetime
+        topical = _column_mat_vec(current.terms, query.term_columns, idf)
+        tagged_help = _column_mat_vec(current.tags, query.tag_columns, query.tag_credit)
+    else:
+        recent, lifetime = _activity_columns(index, query)
+        topical = _topical_as_of(index, query, idf)
+        tagged_help = _tagged_help_as_of(index, query)
+    tagged_help += _column_mat_vec(index.offers, query.tag_columns, query.tag_credit)
+    profile = _column_mat_vec(
         index.profile_terms, query.term_columns, index.profile_idf[query.term_columns]
     )
-    profile = np.bincount(rows, weights=values, minlength=n_people)
-
-    by_name = {
-        "recent_activity": np.log1p(recent),
+    return {
+        "recent_activity": recent,
         "topical_activity": np.log1p(topical),
-        "tag_match": np.log1p(tagged_help + declared),
+        "tag_match": np.log1p(tagged_help),
         "profile_text": profile,
-        "lifetime_activity": np.log1p(lifetime),
+        "lifetime_activity": lifetime,
     }
-    return np.stack([by_name[name] for name in FEATURES], axis=1)
