@@ -2,7 +2,9 @@
 
 For every set in the shared matching data folder (or $MENTORMESH_MATCHING_DATA): MRR,
 P@1, hit@3, Recall@10 and NDCG@10 for the engine, random (mean over 10 fixed seeds) and
-popularity (most evidence first, ties by id). Also prints the cross-validated figures
+popularity (most evidence first, ties by id); then engine and popularity again on
+fixed 20-person candidate lists (the answerers plus activity-weighted others), as some
+held-out sets fix candidates. Also prints the cross-validated figures
 the tuning script recorded in weights.json (weights fitted on one set, scored on the
 other). Writes benchmarks/results/matching_quality.json.
 
@@ -23,8 +25,10 @@ from mentormesh.matching.evaluation import (
     evaluate,
     mean_random_metrics,
     popularity_rankings,
+    simulated_candidates,
 )
 from mentormesh.matching.index import Index
+from mentormesh.matching.model import Request
 from mentormesh.matching.weights import WEIGHTS_FILE
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "matching_quality.json"
@@ -45,22 +49,20 @@ def dev_set_folders(root: Path) -> list[Path]:
     )
 
 
-def engine_metrics(dev_set: DevSet) -> dict[str, float]:
-    index = Index.build(dev_set.people)
+def engine_metrics(index: Index, requests: list[Request], labels) -> dict[str, float]:
     rankings = {
-        request.id: [match.person_id for match in index.rank(request)]
-        for request in dev_set.requests
+        request.id: [match.person_id for match in index.rank(request)] for request in requests
     }
-    return evaluate(rankings, dev_set.labels)
+    return evaluate(rankings, labels)
 
 
 def print_table(rows: list[tuple[str, str, dict[str, float]]]) -> None:
-    header = f"{'set':<8} {'ranking':<22}" + "".join(f"{name:>11}" for name in METRICS)
+    header = f"{'set':<8} {'ranking':<26}" + "".join(f"{name:>11}" for name in METRICS)
     print(header)
     print("-" * len(header))
     for set_name, ranking, metrics in rows:
         cells = "".join(f"{metrics[name]:>11.4f}" for name in METRICS)
-        print(f"{set_name:<8} {ranking:<22}{cells}")
+        print(f"{set_name:<8} {ranking:<26}{cells}")
 
 
 def main() -> int:
@@ -73,17 +75,23 @@ def main() -> int:
     for folder in dev_set_folders(root):
         dev_set = DevSet.load(folder)
         started = time.perf_counter()
-        engine = engine_metrics(dev_set)
+        index = Index.build(dev_set.people)
+        engine = engine_metrics(index, dev_set.requests, dev_set.labels)
         elapsed = time.perf_counter() - started
+        with_candidates = simulated_candidates(dev_set)
         results[dev_set.name] = {
             "random": mean_random_metrics(dev_set),
             "popularity": evaluate(
                 popularity_rankings(dev_set.people, dev_set.requests), dev_set.labels
             ),
             "engine": engine,
+            "popularity, 20 candidates": evaluate(
+                popularity_rankings(dev_set.people, with_candidates), dev_set.labels
+            ),
+            "engine, 20 candidates": engine_metrics(index, with_candidates, dev_set.labels),
         }
-        for ranking in ("random", "popularity", "engine"):
-            rows.append((dev_set.name, ranking, results[dev_set.name][ranking]))
+        for ranking, metrics in results[dev_set.name].items():
+            rows.append((dev_set.name, ranking, metrics))
         print(
             f"{dev_set.name}: indexed and ranked {len(dev_set.requests)} requests in {elapsed:.2f} s"
         )

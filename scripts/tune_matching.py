@@ -61,7 +61,7 @@ def scenarios_for(dev_set: DevSet, half_life_share: float) -> dict[str, list[Sce
     index = Index.build(dev_set.people, weights=weights)
     pools = {
         "pool": dev_set.requests,
-        "candidates": simulated_candidates(dev_set, seed=SEED),
+        "candidates": simulated_candidates(dev_set),
     }
     built: dict[str, list[Scenario]] = {}
     for name, requests in pools.items():

@@ -17,6 +17,8 @@ from mentormesh.matching.model import Person, Request
 
 METRICS: tuple[str, ...] = ("MRR", "P@1", "hit@3", "Recall@10", "NDCG@10")
 RANDOM_SEEDS = range(10)
+CANDIDATES_SEED = 20240601
+CANDIDATES_SIZE = 20
 
 
 @dataclass
@@ -111,7 +113,9 @@ def ranker_metrics(dev_set: DevSet, rank: Callable[[Request], list[str]]) -> dic
     return evaluate({request.id: rank(request) for request in dev_set.requests}, dev_set.labels)
 
 
-def simulated_candidates(dev_set: DevSet, seed: int, size: int = 20) -> list[Request]:
+def simulated_candidates(
+    dev_set: DevSet, seed: int = CANDIDATES_SEED, size: int = CANDIDATES_SIZE
+) -> list[Request]:
     """The requests again, each with a fixed candidate list: its answerers plus others.
 
     The held-out sets may fix candidates; these lists rehearse that. Distractors are

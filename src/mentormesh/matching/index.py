@@ -82,7 +82,7 @@ class Index:
         self.levels: np.ndarray = parts["levels"]
         self.timeline: Timeline = parts["timeline"]
         self.row_of: dict[str, int] = {pid: row for row, pid in enumerate(self.ids)}
-        # Per-request work that many requests share (activity as of the same cut).
+        # Work that several past-time requests share (see signals._activity_columns).
         self.cache: dict[tuple, object] = {}
         # Row-major copies: reasons read the few items of the people shown.
         self.evidence_terms_by_item = self.evidence_terms.tocsr()

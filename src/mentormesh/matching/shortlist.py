@@ -62,7 +62,7 @@ def shortlist(
     capacities = np.broadcast_to(np.asarray(capacity, dtype=np.int64), (len(helpers),))
     if (capacities < 0).any():
         raise ValueError("capacity cannot be negative")
-    candidates = _top_m(fit, top_m, seekers, helpers)
+    candidates = keep_top_m(fit, top_m, seekers, helpers)
     seeker_of, helper_of = _nonzero(candidates)
     values = candidates.data
     lists, total = _solve(seeker_of, helper_of, values, len(seekers), capacities, size)
@@ -88,31 +88,59 @@ def _why_short(options: int, chosen: int, size: int) -> str:
     return "the helpers who fit are at capacity"
 
 
-def _top_m(fit, top_m: int, seekers: Sequence[str], helpers: Sequence[str]) -> sparse.csr_matrix:
-    """Each seeker's best ``top_m`` positive fits, never themself, as CSR."""
-    helper_position = {pid: h for h, pid in enumerate(helpers)}
-    rows, cols, values = [], [], []
-    for start in range(0, len(seekers), BLOCK_ROWS):
-        block = fit[start : start + BLOCK_ROWS]
-        block = block.toarray() if sparse.issparse(block) else np.array(block, dtype=np.float64)
-        for offset, seeker in enumerate(seekers[start : start + BLOCK_ROWS]):
-            if seeker in helper_position:
-                block[offset, helper_position[seeker]] = 0.0
-        keep = min(top_m, block.shape[1])
-        best = np.argpartition(-block, keep - 1, axis=1)[:, :keep] if keep else block[:, :0]
-        best_values = np.take_along_axis(block, best, axis=1)
-        positive = best_values > 0
-        block_rows = np.repeat(np.arange(start, start + len(block)), keep).reshape(best.shape)
-        rows.append(block_rows[positive])
-        cols.append(best[positive])
-        values.append(best_values[positive])
+def keep_top_m(
+    fit, top_m: int, seekers: Sequence[str], helpers: Sequence[str]
+) -> sparse.csr_matrix:
+    """Each seeker's best ``top_m`` positive fits, never themself, as CSR.
+
+    Dense input is cut block by block (argpartition); sparse input is cut as it is,
+    without ever being made dense.
+    """
+    own_column = _own_columns(seekers, helpers)
+    if len(helpers) == 0 or top_m < 1:
+        return sparse.csr_matrix((len(seekers), len(helpers)))
+    if sparse.issparse(fit):
+        return _sparse_top_m(sparse.csr_matrix(fit), top_m, own_column)
+    fit = np.asarray(fit, dtype=np.float64)
+    blocks = [
+        _dense_top_m(
+            fit[start : start + BLOCK_ROWS].copy(), top_m, own_column[start : start + BLOCK_ROWS]
+        )
+        for start in range(0, len(seekers), BLOCK_ROWS)
+    ]
+    return sparse.vstack(blocks).tocsr()
+
+
+def _dense_top_m(block: np.ndarray, top_m: int, own_column: np.ndarray) -> sparse.csr_matrix:
+    """Top ``top_m`` positive entries per row of a dense block (which it may modify)."""
+    has_own = np.flatnonzero(own_column >= 0)
+    block[has_own, own_column[has_own]] = 0.0
+    keep = min(top_m, block.shape[1])
+    best = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
+    values = np.take_along_axis(block, best, axis=1)
+    rows = np.repeat(np.arange(len(block)), keep).reshape(best.shape)
+    positive = values > 0
     return sparse.csr_matrix(
-        (
-            np.concatenate(values) if values else [],
-            (np.concatenate(rows) if rows else [], np.concatenate(cols) if cols else []),
-        ),
-        shape=(len(seekers), len(helpers)),
+        (values[positive], (rows[positive], best[positive])), shape=block.shape
     )
+
+
+def _own_columns(seekers: Sequence[str], helpers: Sequence[str]) -> np.ndarray:
+    """For each seeker, their own column among the helpers, or -1."""
+    helper_position = {pid: h for h, pid in enumerate(helpers)}
+    return np.array([helper_position.get(pid, -1) for pid in seekers], dtype=np.int64)
+
+
+def _sparse_top_m(fit: sparse.csr_matrix, top_m: int, own_column: np.ndarray):
+    fit.sum_duplicates()
+    rows = np.repeat(np.arange(fit.shape[0]), np.diff(fit.indptr))
+    usable = (fit.data > 0) & (fit.indices != own_column[rows])
+    rows, cols, values = rows[usable], fit.indices[usable], fit.data[usable]
+    order = np.lexsort((-values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    first_of_row = np.searchsorted(rows, rows, side="left")
+    keep = np.arange(len(rows)) - first_of_row < top_m
+    return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=fit.shape)
 
 
 def _nonzero(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
@@ -161,31 +189,43 @@ def _solve(seeker_of, helper_of, values, n_seekers, capacities, size):
 
 
 def fit_from_index(
-    index: Index, seekers: Sequence[Person], helper_ids: Sequence[str]
+    index: Index, seekers: Sequence[Person], helper_ids: Sequence[str], top_m: int = DEFAULT_TOP_M
 ) -> sparse.csr_matrix:
-    """Seekers × helpers fit: how well each helper's skills cover each seeker's goals.
+    """Seekers × helpers fit, each seeker's best ``top_m`` only: how well each helper's
+    skills cover each seeker's goals.
 
     Helper skills are declared offers plus their evidence tags (log-damped counts);
     a seeker's goals weigh by priority. A helper who wants to learn what the seeker
-    offers adds TWO_WAY_FIT. Rows are scaled so each seeker's best fit is 1.
+    offers adds TWO_WAY_FIT. Rows are scaled so each seeker's best fit is 1. Computed
+    a block of seekers at a time, so memory stays at one block × helpers.
     """
     helper_rows = np.array([index.row_of[pid] for pid in helper_ids], dtype=np.int64)
+    helper_of_row = np.full(len(index), -1, dtype=np.int64)
+    helper_of_row[helper_rows] = np.arange(len(helper_rows))
+    owner = helper_of_row[index.timeline.person_row]
+    theirs = np.flatnonzero(owner >= 0)
     evidence_owner = sparse.csr_matrix(
-        (np.ones(len(index.timeline)), (index.timeline.person_row, np.arange(len(index.timeline)))),
-        shape=(len(index), len(index.timeline)),
+        (np.ones(len(theirs), dtype=np.float32), (owner[theirs], theirs)),
+        shape=(len(helper_rows), len(index.timeline)),
     )
-    tagged = evidence_owner @ index.evidence_tags.tocsr()
+    tagged = evidence_owner @ index.evidence_tags_by_item
     tagged.data = np.log1p(tagged.data)
-    skills = (index.offers.tocsr() + tagged)[helper_rows].T.tocsr()
-    wants_back = index.seeks.tocsr()[helper_rows].T.tocsr()
+    skills = (index.offers.tocsr()[helper_rows] + tagged).T.tocsr().astype(np.float32)
+    wants_back = index.seeks.tocsr()[helper_rows].T.tocsr().astype(np.float32)
     needs = _skill_rows(
         index, [[(g.skill, 1.0 + max(0, g.priority)) for g in s.seeks] for s in seekers]
     )
     gives = _skill_rows(index, [[(o.skill, 1.0) for o in s.offers] for s in seekers])
-    fit = (needs @ skills).tocsr() + TWO_WAY_FIT * (gives @ wants_back).tocsr()
-    peak = np.asarray(fit.max(axis=1).todense()).ravel()
-    scale = sparse.diags(np.where(peak > 0, 1.0 / np.where(peak > 0, peak, 1.0), 0.0))
-    return (scale @ fit).tocsr()
+    own_column = _own_columns([seeker.id for seeker in seekers], helper_ids)
+    blocks = []
+    for start in range(0, len(seekers), BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        # Products of popular skills are dense-ish: one dense block beats sorting them sparse.
+        fit = (needs[rows] @ skills + TWO_WAY_FIT * (gives[rows] @ wants_back)).toarray()
+        peak = fit.max(axis=1, keepdims=True) if fit.shape[1] else np.zeros((len(fit), 1))
+        fit /= np.where(peak > 0, peak, 1.0)
+        blocks.append(_dense_top_m(fit, top_m, own_column[rows]))
+    return sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, len(helper_ids)))
 
 
 def _skill_rows(index: Index, weighted_skills: list[list[tuple[str, float]]]) -> sparse.csr_matrix:

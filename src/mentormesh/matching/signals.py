@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mentormesh.matching.index import Index
 
 RELATED_TAG_CREDIT = 0.5
+ACTIVITY_CUTS_KEPT = 8
 _WORDS = re.compile(r"[a-z0-9+#.]+")
 
 
@@ -164,11 +165,17 @@ def _sum_by(rows: np.ndarray, values: np.ndarray, n_people: int) -> np.ndarray:
 
 
 def _activity_columns(index: Index, query: Query) -> tuple[np.ndarray, np.ndarray]:
-    """log-damped recent and lifetime activity as of a past request time (cached per cut)."""
+    """log-damped recent and lifetime activity as of a past request time.
+
+    Replayed requests often share a cut (several asked between two answers), so the last
+    few cuts are kept; a bounded number, since each costs two arrays of everyone.
+    """
     key = ("activity", query.cut, query.half_life_share)
     cached = index.cache.get(key)
     if cached is None:
         recent, lifetime = index.timeline.activity(query.cut, query.half_life_share)
+        if len(index.cache) >= ACTIVITY_CUTS_KEPT:
+            index.cache.pop(next(iter(index.cache)))
         cached = index.cache[key] = (np.log1p(recent), np.log1p(lifetime))
     return cached
 

@@ -13,7 +13,6 @@ from datetime import datetime
 import numpy as np
 
 _SECONDS_PER_DAY = 86_400.0
-_CACHE_SIZE = 8
 
 
 class Timeline:
@@ -22,7 +21,6 @@ class Timeline:
         self.person_row = person_row
         self.seconds = seconds
         self.n_people = n_people
-        self._activity_cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
         self._by_person: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -43,24 +41,11 @@ class Timeline:
         return np.exp2(-age / self.half_life_items(cut, half_life_share))
 
     def activity(self, cut: int, half_life_share: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per person: recency-decayed count and plain count of the items known at ``cut``.
-
-        Requests arriving after the last indexed item all share one cut, so the result is
-        cached: ranking a stream of new requests costs no pass over the whole time line.
-        """
-        key = (cut, half_life_share)
-        cached = self._activity_cache.get(key)
-        if cached is not None:
-            return cached
-        positions = np.arange(cut)
+        """Per person: recency-decayed count and plain count of the items known at ``cut``."""
         rows = self.person_row[:cut]
-        decayed = np.bincount(
-            rows, weights=self.decay(positions, cut, half_life_share), minlength=self.n_people
-        )
+        decay = self.decay(np.arange(cut), cut, half_life_share)
+        decayed = np.bincount(rows, weights=decay, minlength=self.n_people)
         counts = np.bincount(rows, minlength=self.n_people).astype(np.float64)
-        if len(self._activity_cache) >= _CACHE_SIZE:
-            self._activity_cache.pop(next(iter(self._activity_cache)))
-        self._activity_cache[key] = (decayed, counts)
         return decayed, counts
 
     def positions_of(self, row: int, cut: int) -> np.ndarray:
