@@ -502,3 +502,27 @@ def test_the_openapi_schema_documents_the_people_endpoints(client, db):
 
     assert {"get", "patch"} <= set(schema["paths"]["/api/me"])
     assert "BearerToken" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/people?q=a%00b", None),
+        ("get", "/api/skills?q=py%00", None),
+        ("patch", "/api/me", '{"headline": "nul\\u0000here"}'),
+    ],
+)
+def test_nul_characters_are_refused_with_a_clear_400(client, make_user, method, url, body):
+    """Given a member, when a query or JSON body carries a NUL character (PostgreSQL cannot
+    store one), then the API answers 400 naming the problem and nothing changes."""
+    user = make_user("nulla")
+    client.force_login(user)
+    kwargs = {"data": body, "content_type": "application/json"} if body else {}
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid",
+        "detail": "Text may not contain NUL (\\u0000) characters.",
+    }
+    user.profile.refresh_from_db()
+    assert "nul" not in user.profile.headline
