@@ -64,7 +64,7 @@ def test_two_way_matches_come_first_and_say_so():
 
     assert suggestions[0].person_id == "swapper" and suggestions[0].two_way
     assert suggestions[0].reasons[0] == "wants to learn sql, which you offer — two-way"
-    assert "offers help with kubernetes" in suggestions[1].reasons
+    assert suggestions[1].reasons[0] == "helps with kubernetes, which you want to learn"
 
 
 def test_the_board_spreads_across_levels():

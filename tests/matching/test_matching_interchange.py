@@ -60,6 +60,7 @@ def write_lines(path, records):
         ('{"id": 7}', "field 'id' must be a string"),
         ('{"id": "u9", "offers": "espresso"}', "field 'offers' must be a list"),
         ('{"id": "u9", "evidence": [{"at": "yesterday"}]}', "not an ISO 8601 time"),
+        ('{"id": "u1"}', "person id 'u1' already given on line 1"),
     ],
 )
 def test_a_malformed_line_is_reported_with_its_file_and_line_number(tmp_path, bad_line, problem):

@@ -31,6 +31,7 @@ SHORTLIST_DEPTH = 50
 # Weekly shared hours at which availability counts in full.
 FULL_OVERLAP_MINUTES = 4 * 60
 _TAG_MATCH = FEATURES.index("tag_match")
+_OFFER_PHRASE = "helps with {skill}, which you want to learn"
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class _Context:
             [min(1.0, availability.total_minutes(s) / FULL_OVERLAP_MINUTES) for s in shared]
         )
         chosen = self._spread(rows, scores, limit)
-        explained = reasons.for_request(index, query, rows[chosen])
+        explained = reasons.for_request(index, query, rows[chosen], offer_phrase=_OFFER_PHRASE)
         suggestions = [
             self._suggestion(int(rows[i]), float(scores[i]), two_way[i] > 0, explained, shared[i])
             for i in chosen

@@ -51,9 +51,6 @@ def main(argv: list[str]) -> int:
     except (InterchangeError, OSError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ValueError as error:  # e.g. a person id repeated across lines
-        print(f"{parser.prog}: error: {options.people}: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     records = (
         ranking_record(request.id, index.rank(request, top_k=options.top), options.top)
         for request in requests

@@ -213,7 +213,20 @@ def labels_from_record(record: dict) -> tuple[str, Labels]:
 
 
 def read_people(path: Path | str) -> list[Person]:
-    return _read(path, person_from_record)
+    """People from a people.jsonl file; a repeated id is an error at its second line."""
+    people = []
+    first_seen: dict[str, int] = {}
+    for line_number, record in _records(path):
+        try:
+            person = person_from_record(record)
+        except (_Invalid, ValueError, TypeError) as error:
+            raise InterchangeError(path, line_number, str(error)) from None
+        if person.id in first_seen:
+            problem = f"person id {person.id!r} already given on line {first_seen[person.id]}"
+            raise InterchangeError(path, line_number, problem)
+        first_seen[person.id] = line_number
+        people.append(person)
+    return people
 
 
 def read_requests(path: Path | str) -> list[Request]:

@@ -23,6 +23,7 @@ MAX_REASONS = 4
 MAX_TERMS_NAMED = 2
 RECENT_DAYS = 365
 ACTIVE_DAYS = 30
+OFFER_PHRASE = "offers help with {skill}"
 # BM25's IDF of a word found in half of all items; commoner words are not worth naming.
 COMMON_WORD_IDF = float(np.log1p(1.0))
 
@@ -78,13 +79,18 @@ class _Collector:
         }
 
 
-def for_request(index: Index, query: Query, rows: np.ndarray) -> dict[int, list[str]]:
-    """Reasons for each of ``rows`` (the people shown), most telling first."""
+def for_request(
+    index: Index, query: Query, rows: np.ndarray, offer_phrase: str = OFFER_PHRASE
+) -> dict[int, list[str]]:
+    """Reasons for each of ``rows`` (the people shown), most telling first.
+
+    ``offer_phrase`` says a declared skill (``{skill}``); a board says it to the learner.
+    """
     collector = _Collector(index, rows)
     if len(rows):
         items = _ShownItems(index, query, collector)
         _tag_reasons(index, query, collector, items)
-        _offer_reasons(index, query, collector)
+        _offer_reasons(index, query, collector, offer_phrase)
         _term_reasons(index, query, collector, items)
         _activity_reasons(index, query, collector, items)
     return collector.result()
@@ -146,7 +152,7 @@ def _related_direct_tag(index: Index, query: Query, tag: str) -> str:
     return next((name for name in direct if name in neighbours), direct[0])
 
 
-def _offer_reasons(index: Index, query: Query, collector: _Collector) -> None:
+def _offer_reasons(index: Index, query: Query, collector: _Collector, phrase: str) -> None:
     """'offers help with espresso' from the person's declared skills."""
     columns = query.tag_columns
     person_rows, _, slots = column_postings_by_column(
@@ -156,7 +162,7 @@ def _offer_reasons(index: Index, query: Query, collector: _Collector) -> None:
     shown = owners >= 0
     for owner, slot in zip(owners[shown].tolist(), slots[shown].tolist(), strict=True):
         tag = index.tags.names[int(columns[slot])]
-        text = f"offers help with {tag}"
+        text = phrase.format(skill=tag)
         if slot >= query.direct_tag_count:
             text += f", related to {_related_direct_tag(index, query, tag)}"
         collector.add(owner, 2.5, text)
