@@ -493,3 +493,24 @@ def test_inviting_an_existing_member_says_so(
     assert response.status_code == 400
     assert "ben@example.org is already a member" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_an_invitation_cannot_be_used_by_another_account(
+    client, acme, make_user, django_capture_on_commit_callbacks
+):
+    """Given an invitation for zoe@example.org, when @mallory (another email) opens the link
+    and accepts, then she is told it was sent to Zoe, does not join, and Zoe still can."""
+    client.force_login(User.objects.get(handle="admin"))
+    invite(client, django_capture_on_commit_callbacks, department="Engineering")
+    path = invitation_path()
+
+    mallory = Client()
+    mallory.force_login(make_user("mallory"))
+    refused = mallory.post(path)
+
+    assert refused.status_code == 403
+    assert "sent to zoe@example.org" in refused.content.decode()
+    assert not Membership.objects.filter(user__handle="mallory", organization=acme).exists()
+    zoe = Client()
+    zoe.force_login(make_user("zoe"))
+    assert zoe.post(path).status_code == 302

@@ -392,7 +392,13 @@ def invitation_for_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
+    """Join through an invitation. Only the invited address may use it: the link is a bearer
+    token, and an admin invitation or an organizations-only network must not pass along."""
     invitation = invitation_for_token(token)
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied(
+            f"This invitation was sent to {invitation.email}; log in with that account to accept it."
+        )
     updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user
     )

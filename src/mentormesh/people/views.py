@@ -339,7 +339,13 @@ def invitation(request, token: str):
     except NotFound:
         return render(request, "people/invitation.html", {"invalid": True}, status=404)
     if request.method == "POST" and request.user.is_authenticated:
-        membership = services.invitation_accept(token=token, user=request.user)
+        try:
+            membership = services.invitation_accept(token=token, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.detail)
+            return render(
+                request, "people/invitation.html", {"invitation": invite}, status=error.status
+            )
         messages.success(request, f"You joined {membership.organization.name}.")
         return redirect("organization", slug=membership.organization.slug)
     return render(request, "people/invitation.html", {"invitation": invite})
