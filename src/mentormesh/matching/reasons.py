@@ -171,8 +171,8 @@ def _offer_reasons(index: Index, query: Query, collector: _Collector, phrase: st
 def _term_reasons(index: Index, query: Query, collector: _Collector, items: _ShownItems) -> None:
     """'wrote about grinder and burr in 4 answers'.
 
-    Words named are the ones that say most about this person: used in many of their
-    items yet rare overall (skill names break ties); words in over half of all items
+    Words named are the ones that say most about this person: skill names first, then
+    words used in many of their items yet rare overall; words in over half of all items
     ("beer" on a beer site) say nothing and are never named. The count is of items
     using any word named.
     """
@@ -187,9 +187,9 @@ def _term_reasons(index: Index, query: Query, collector: _Collector, items: _Sho
     idf = signals.known_idf(index, query)
     words = [index.term_name(int(column)) for column in columns]
     is_skill = np.array([word in index.tags.column for word in words], dtype=bool)
-    # Skill names win ties through a bonus smaller than any real difference in weight.
-    weight = items_per_word * np.where(idf > COMMON_WORD_IDF, idf, 0.0) + 1e-6 * is_skill
-    weight[items_per_word == 0] = 0.0
+    weight = items_per_word * np.where(idf > COMMON_WORD_IDF, idf, 0.0)
+    # A skill name outranks any plain word: the bonus exceeds every possible weight.
+    weight = np.where(weight > 0, weight + is_skill * (weight.max() + 1), 0.0)
     ranked_words = np.argsort(-weight, axis=1, kind="stable")[:, :MAX_TERMS_NAMED]
     named = np.zeros((n_shown, n_words), dtype=bool)
     np.put_along_axis(named, ranked_words, np.take_along_axis(weight, ranked_words, 1) > 0, 1)

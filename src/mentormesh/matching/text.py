@@ -14,29 +14,40 @@ import numpy as np
 from scipy import sparse
 
 # Keeps "c++", "c#" and "node.js"-style words whole; everything else splits on non-letters.
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:\.[a-z]+)?")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:\.[a-z]{2,})?")
 
-# Common English words plus the fragments contractions leave behind ("don't" → "don", "t").
+# Common English words, words every question and answer uses ("question", "basically"),
+# and the fragments contractions leave behind ("don't" → "don", "t").
 _STOPWORD_TEXT = """
-    a about above across actually after again against all almost along already also
-    although always am among an and another any anyone anything anyway are around as ask
-    asked at away back be became because become been before being below best better
-    between both but by came can cannot could d did didn different do does doesn doing
-    don done down during each either else enough especially etc even ever every
-    everything example few find first for found from further get gets getting give given
-    go goes going good got had has have having he hello help her here hers hi him his
-    how however i if im in instead into is isn it its itself ive just keep kind know
-    known last later least less let like ll look lot lots m made make makes many may
-    maybe me mean might more most much must my need needs never new next no nor not
-    nothing now of off often ok on once one ones only or other others otherwise our ours
-    out over own part people per perhaps please point possible pretty probably put quite
-    rather re really right s said same say says see seem seems seen several she should
-    similar simply since so some someone something sometimes still such sure t take than
-    thank thanks that the their theirs them then there these they thing things think
-    this those though through thus time times to together too took tried try trying two
-    under unless until up upon us use used uses using usually ve very want wanted wants
-    was wasn way ways we well went were what whatever when where whether which while who
-    whom whose why will with within without won work works would yes yet you your yours
+    a able about above across actual actually affect after again against all almost
+    along already also although always am among an and another answer answers any
+    anybody anyone anything anyway appreciate appreciated are around as ask asked at
+    away back basically be became because become been before being below best better
+    between bit both but by came can cannot certain certainly clear completely consider
+    considered could couple currently d definitely did didn difference differences
+    different do does doesn doing don done down during e each edit either else enough
+    especially etc even eventually ever every everything exactly example fact fairly far
+    few find first for found from further generally get gets getting give given go goes
+    going good got guess had happen happens hard has have having he hear heard hello
+    help her here hers hi him his how however i idea if im imagine important in instead
+    interested into is isn issue it its itself ive just keep kind know known last later
+    least less let like likely little ll look lot lots m made mainly make makes many may
+    maybe me mean means might more most mostly much must my near nearly necessarily need
+    needs never new next nice no nor not nothing noticed now obviously of off often ok
+    on once one ones only or other others otherwise our ours out over own part
+    particular particularly people per perhaps please point possible possibly pretty
+    probably problem put question questions quick quickly quite rather re really reason
+    reasons recently regarding regular related right s said same say says see seem seems
+    seen several she should significant significantly similar simple simply since
+    slightly so some somehow someone something sometimes somewhat sort specific
+    specifically still stuff such suppose supposed sure t take tell tend tends than
+    thank thanks that the their theirs them then there therefore these they thing things
+    think this those though thought through thus time times to together too took totally
+    tried true truly try trying two type types typically under understand understanding
+    unless until up update upon us use used uses using usually various ve very want
+    wanted wants was wasn way ways we well went were what whatever when where whether
+    which while who whole whom whose why will with within without won wonder wondering
+    work works would yeah yes yet you your yours
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
