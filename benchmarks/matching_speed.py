@@ -44,24 +44,31 @@ def peak_rss_mb() -> float:
 
 
 def index_megabytes(index: Index) -> float:
+    """Bytes held in the index's arrays and sparse matrices (Python objects not counted)."""
     arrays = [
         index.evidence_lengths,
         index.evidence_length_prefix,
         index.levels,
+        index.id_rank,
         index.timeline.person_row,
         index.timeline.seconds,
         index.evidence_kinds,
         index.profile_idf,
-        index.id_rank,
+        index.current.recent,
+        index.current.lifetime,
     ]
     matrices = [
         index.profile_terms,
         index.evidence_terms,
         index.evidence_tags,
+        index.evidence_terms_by_item,
+        index.evidence_tags_by_item,
+        index.current.terms,
+        index.current.tags,
         index.offers,
         index.seeks,
     ]
-    total = sum(a.nbytes for a in arrays)
+    total = sum(array.nbytes for array in arrays)
     total += sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in matrices)
     return total / 2**20
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -107,10 +107,6 @@ def mean_random_metrics(dev_set: DevSet) -> dict[str, float]:
         for seed in RANDOM_SEEDS
     ]
     return {name: sum(run[name] for run in runs) / len(runs) for name in METRICS}
-
-
-def ranker_metrics(dev_set: DevSet, rank: Callable[[Request], list[str]]) -> dict[str, float]:
-    return evaluate({request.id: rank(request) for request in dev_set.requests}, dev_set.labels)
 
 
 def simulated_candidates(
