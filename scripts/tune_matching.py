@@ -185,9 +185,8 @@ def main(argv: list[str]) -> int:
     document = {
         "half_life_share": share,
         "features": {name: round(float(w), 4) for name, w in zip(FEATURES, weights, strict=True)},
-        "board": json.loads(Path(options.out).read_text()).get("board", {})
-        if Path(options.out).exists()
-        else {},
+        # The board's terms are product choices, not fitted: carried over as they are.
+        "board": json.loads(WEIGHTS_FILE.read_text()).get("board", {}),
         "fitted_on": [dev_set.name for dev_set in sets],
         "objective": {
             "metrics": list(OBJECTIVE),
