@@ -69,6 +69,18 @@ def person_card(profile: Profile) -> dict:
     }
 
 
+def people_page(profiles, *, page: int, page_size: int) -> dict:
+    """One page of person cards; a page past the end is empty, not an error."""
+    count = profiles.count()
+    start = (page - 1) * page_size
+    return {
+        "count": count,
+        "page": page,
+        "pages": max(1, math.ceil(count / page_size)),
+        "results": [person_card(profile) for profile in profiles[start : start + page_size]],
+    }
+
+
 def person_detail(profile: Profile) -> dict:
     return {
         **person_card(profile),
@@ -102,15 +114,7 @@ def me_patch(request, payload: MePatch):
 @router.get("/people", response={200: PeoplePage, **ERRORS}, summary="Search the directory")
 def people(request, query: Query[PeopleQuery]):
     search = selectors.people_search(viewer=request.user, filters=query.to_filters())
-    count = search.profiles.count()
-    start = (query.page - 1) * query.page_size
-    page = search.profiles[start : start + query.page_size]
-    return {
-        "count": count,
-        "page": query.page,
-        "pages": max(1, math.ceil(count / query.page_size)),
-        "results": [person_card(profile) for profile in page],
-    }
+    return people_page(search.profiles, page=query.page, page_size=query.page_size)
 
 
 @router.get("/people/{handle}", response={200: PersonOut, **ERRORS}, summary="A person's profile")
@@ -158,11 +162,4 @@ def organization_members(
 ):
     organization = selectors.organization_get(slug)
     members = selectors.organization_members(viewer=request.user, organization=organization)
-    count = members.count()
-    start = (page - 1) * page_size
-    return {
-        "count": count,
-        "page": page,
-        "pages": max(1, math.ceil(count / page_size)),
-        "results": [person_card(profile) for profile in members[start : start + page_size]],
-    }
+    return people_page(members, page=page, page_size=page_size)
