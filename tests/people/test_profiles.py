@@ -527,3 +527,27 @@ def test_the_profile_form_refuses_an_unknown_time_zone(client, ada):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert profile_of(ada).timezone == "UTC"
+
+
+def test_the_profile_form_keeps_links_and_refuses_a_bad_address(client, ada):
+    """Given Ada's editor, when she lists her blog with a label and a bare address, then both
+    show on her profile page; when a line holds no http(s) address, she is told which, and the
+    links she had stay."""
+    client.post(
+        "/me/edit/",
+        profile_form(links="My blog https://ada.example.org/blog\n\nhttps://github.com/ada"),
+    )
+
+    assert profile_of(ada).links == [
+        {"label": "My blog", "url": "https://ada.example.org/blog"},
+        {"label": "https://github.com/ada", "url": "https://github.com/ada"},
+    ]
+    page = client.get("/people/ada/").content.decode()
+    assert 'href="https://ada.example.org/blog"' in page
+    assert "My blog" in page
+
+    refused = client.post("/me/edit/", profile_form(links="Homepage javascript:alert(1)"))
+
+    assert refused.status_code == 400
+    assert "is not an http(s) URL" in refused.content.decode()
+    assert len(profile_of(ada).links) == 2

@@ -102,6 +102,10 @@ class ProfileForm(forms.ModelForm):
     )
     level = forms.ChoiceField(choices=[("", "—")] + Level.choices, required=False)
     visibility = forms.ChoiceField(choices=Visibility.choices, widget=forms.RadioSelect)
+    links = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: a label, then the address. E.g. 'My blog https://example.org/blog'",
+    )  # fmt: skip
 
     class Meta:
         model = Profile
@@ -127,10 +131,24 @@ class ProfileForm(forms.ModelForm):
             self.fields["languages"].initial = [lang.code for lang in self.instance.languages.all()]
             if self.instance.paid_rate_minor is not None:
                 self.fields["paid_rate"].initial = self.instance.paid_rate_minor / 100
+            self.fields["links"].initial = "\n".join(
+                f"{link['label']} {link['url']}" if link["label"] != link["url"] else link["url"]
+                for link in self.instance.links
+            )
+
+    def clean_links(self) -> list[dict[str, str]]:
+        """'My blog https://…' per line: the last word is the address, the rest its label."""
+        links = []
+        for line in self.cleaned_data["links"].splitlines():
+            *label, url = line.split() or [""]
+            if url:
+                links.append({"label": " ".join(label), "url": url})
+        return links
 
     def changes(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["languages"] = self.cleaned_data["languages"]
+        data["links"] = self.cleaned_data["links"]
         rate = self.cleaned_data.get("paid_rate")
         data["paid_rate_minor"] = None if rate is None else int(rate * 100)
         return data
