@@ -48,17 +48,22 @@ urlpatterns = [
     path("people/<str:handle>/", views.person, name="person"),
     path("me/edit/", views.profile_edit, name="profile-edit"),
     # Before the <str:kind> routes, which would otherwise take 'availability' as a kind.
-    path("me/availability/add/", views.window_change, {"action": "add"}, name="window-add"),
+    path(
+        "me/availability/add/",
+        views.list_change,
+        {"kind": "windows", "action": "add"},
+        name="window-add",
+    ),
     path(
         "me/availability/<int:pk>/remove/",
-        views.window_change,
-        {"action": "remove"},
+        views.list_change,
+        {"kind": "windows", "action": "remove"},
         name="window-remove",
     ),
-    path("me/<str:kind>/add/", views.skill_list_change, {"action": "add"}, name="skill-add"),
+    path("me/<str:kind>/add/", views.list_change, {"action": "add"}, name="skill-add"),
     path(
         "me/<str:kind>/<int:pk>/remove/",
-        views.skill_list_change,
+        views.list_change,
         {"action": "remove"},
         name="skill-remove",
     ),

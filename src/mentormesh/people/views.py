@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentormesh.errors import DomainError, NotFound
 from mentormesh.people import forms, imports, selectors, services
-from mentormesh.people.models import ApiToken, Membership, Profile, Role
+from mentormesh.people.models import ApiToken, Membership, Profile, Role, User
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,36 +88,60 @@ def profile_edit(request):
     return render(request, "people/profile_edit.html", _edit_context(request.user))
 
 
-SKILL_LISTS = {
-    "offers": (
+@dataclass(frozen=True)
+class EditableList:
+    """One list on the profile editor: how to add an entry from its form, how to remove one."""
+
+    form_class: type[forms.forms.Form]
+    add: Callable[[User, dict], object]
+    remove: Callable[[User, int], None]
+    form_key: str
+
+
+EDITABLE_LISTS = {
+    "offers": EditableList(
         forms.OfferForm,
-        services.offered_skill_set,
-        services.offered_skill_remove,
-        "offer_id",
+        lambda user, data: services.offered_skill_set(
+            user=user, skill_name=data.pop("skill"), **data
+        ),
+        lambda user, pk: services.offered_skill_remove(user=user, offer_id=pk),
+        "offer_form",
     ),
-    "seeks": (forms.SeekForm, services.sought_skill_set, services.sought_skill_remove, "sought_id"),
+    "seeks": EditableList(
+        forms.SeekForm,
+        lambda user, data: services.sought_skill_set(
+            user=user, skill_name=data.pop("skill"), **data
+        ),
+        lambda user, pk: services.sought_skill_remove(user=user, sought_id=pk),
+        "seek_form",
+    ),
+    "windows": EditableList(
+        forms.WindowForm,
+        lambda user, data: services.availability_add(user=user, **data),
+        lambda user, pk: services.availability_remove(user=user, window_id=pk),
+        "window_form",
+    ),
 }
 
 
 @login_required
 @require_POST
-def skill_list_change(request, kind: str, action: str, pk: int | None = None):
-    """Add to or remove from my offered or sought skills; answers HTMX with the list partial."""
-    if kind not in SKILL_LISTS:
+def list_change(request, kind: str, action: str, pk: int | None = None):
+    """Add to or remove from one of my lists; answers HTMX with that list's partial."""
+    if kind not in EDITABLE_LISTS:
         raise Http404
-    form_class, add, remove, id_name = SKILL_LISTS[kind]
-    form = form_class(request.POST if action == "add" else None)
+    editable = EDITABLE_LISTS[kind]
+    form = editable.form_class(request.POST if action == "add" else None)
     status = 200
     try:
         if action == "add":
             if form.is_valid():
-                data = dict(form.cleaned_data)
-                add(user=request.user, skill_name=data.pop("skill"), **data)
-                form = form_class()
+                editable.add(request.user, dict(form.cleaned_data))
+                form = editable.form_class()
             else:
                 status = 400
         else:
-            remove(user=request.user, **{id_name: pk})
+            editable.remove(request.user, pk)
     except NotFound as error:
         raise Http404(error.detail) from error
     except DomainError as error:
@@ -122,37 +149,8 @@ def skill_list_change(request, kind: str, action: str, pk: int | None = None):
         status = 400
     if not request.htmx:
         return redirect("profile-edit")
-    context = _edit_context(request.user, **{f"{kind[:-1]}_form": form})
+    context = _edit_context(request.user, **{editable.form_key: form})
     return render(request, f"people/profile_edit.html#{kind}", context, status=status)
-
-
-@login_required
-@require_POST
-def window_change(request, action: str, pk: int | None = None):
-    form = forms.WindowForm(request.POST if action == "add" else None)
-    status = 200
-    try:
-        if action == "add":
-            if form.is_valid():
-                services.availability_add(user=request.user, **form.cleaned_data)
-                form = forms.WindowForm()
-            else:
-                status = 400
-        else:
-            services.availability_remove(user=request.user, window_id=pk)
-    except NotFound as error:
-        raise Http404(error.detail) from error
-    except DomainError as error:
-        forms.apply_domain_error(form, error)
-        status = 400
-    if not request.htmx:
-        return redirect("profile-edit")
-    return render(
-        request,
-        "people/profile_edit.html#windows",
-        _edit_context(request.user, window_form=form),
-        status=status,
-    )
 
 
 @login_required
