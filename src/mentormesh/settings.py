@@ -58,6 +58,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # Our apps first, so their registration/ templates win over django.contrib.admin's.
     "mentormesh.people",
+    "mentormesh.discover",
     "mentormesh.web",
     "django.contrib.admin",
     "django.contrib.auth",

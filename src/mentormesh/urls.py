@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("mentormesh.people.urls")),
+    path("", include("mentormesh.discover.urls")),
     path("", include("mentormesh.web.urls")),
 ]

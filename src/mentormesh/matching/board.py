@@ -244,5 +244,5 @@ def _columns(index: Index, skills: list[str]) -> np.ndarray:
 def _names(index: Index, matrix, row: int, columns: np.ndarray) -> list[str]:
     present = matrix[row].toarray().ravel()[columns] if len(columns) else []
     return [
-        index.tags.names[int(c)] for c, value in zip(columns, present, strict=True) if value > 0
+        index.tags.label(int(c)) for c, value in zip(columns, present, strict=True) if value > 0
     ]

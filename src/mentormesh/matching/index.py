@@ -55,6 +55,9 @@ class TagDictionary:
     def known(self, name: str) -> int | None:
         return self.column.get(self.vocabulary.canonical(name))
 
+    def label(self, column: int) -> str:
+        return self.vocabulary.label(self.names[column])
+
 
 class Index:
     """Built by :meth:`build` and not changed afterwards; rebuild it to add people."""
@@ -211,6 +214,10 @@ class Index:
     def rank(self, request: Request, top_k: int = DEFAULT_TOP_K) -> list[Match]:
         """Best people for ``request``, best first; see ranking.rank for the pool rules."""
         return ranking.rank(self, request, top_k=top_k)
+
+    def search(self, request: Request) -> list[Match]:
+        """Everyone ``request.text`` is about, best first; see ranking.search."""
+        return ranking.search(self, request)
 
 
 def _binary_matrix(rows: array, cols: array, n_rows: int, n_cols: int) -> sparse.csr_matrix:

@@ -135,21 +135,24 @@ def _tag_reasons(index: Index, query: Query, collector: _Collector, items: _Show
     lowest_kind, highest_kind = _kind_ranges(index, keys, items.positions[item], size)
     for key in np.flatnonzero(counts).tolist():
         owner, slot = divmod(key, len(columns))
-        tag = index.tags.names[int(columns[slot])]
+        column = int(columns[slot])
+        tag = index.tags.label(column)
         single_kind = lowest_kind[key] == highest_kind[key]
         kind = index.kind_names[int(lowest_kind[key])] if single_kind else None
         text = f"{count_phrase(kind, int(counts[key]))} tagged {tag}"
         if 0 < recent[key] < counts[key]:
             text += f" ({recent[key]} in the last year)"
         if slot >= query.direct_tag_count:
-            text += f", related to {_related_direct_tag(index, query, tag)}"
+            text += f", related to {_related_direct_tag(index, query, column)}"
         collector.add(owner, 3.0 + counts[key], text)
 
 
-def _related_direct_tag(index: Index, query: Query, tag: str) -> str:
-    direct = [index.tags.names[c] for c in query.tag_columns[: query.direct_tag_count].tolist()]
-    neighbours = index.vocabulary.related(tag)
-    return next((name for name in direct if name in neighbours), direct[0])
+def _related_direct_tag(index: Index, query: Query, column: int) -> str:
+    """The asked-for skill that ``column`` was found through, as people write it."""
+    direct = query.tag_columns[: query.direct_tag_count].tolist()
+    neighbours = index.vocabulary.related(index.tags.names[column])
+    found = next((c for c in direct if index.tags.names[c] in neighbours), direct[0])
+    return index.tags.label(found)
 
 
 def _offer_reasons(index: Index, query: Query, collector: _Collector, phrase: str) -> None:
@@ -161,10 +164,10 @@ def _offer_reasons(index: Index, query: Query, collector: _Collector, phrase: st
     owners = collector.slot[person_rows]
     shown = owners >= 0
     for owner, slot in zip(owners[shown].tolist(), slots[shown].tolist(), strict=True):
-        tag = index.tags.names[int(columns[slot])]
-        text = phrase.format(skill=tag)
+        column = int(columns[slot])
+        text = phrase.format(skill=index.tags.label(column))
         if slot >= query.direct_tag_count:
-            text += f", related to {_related_direct_tag(index, query, tag)}"
+            text += f", related to {_related_direct_tag(index, query, column)}"
         collector.add(owner, 2.5, text)
 
 

@@ -30,18 +30,25 @@ class SkillVocabulary(Protocol):
         """Canonical keys of skills close enough to earn partial credit."""
         ...
 
+    def label(self, canonical: str) -> str:
+        """How a skill is written for people to read."""
+        ...
+
 
 class Vocabulary:
     """A plain in-memory vocabulary: alias → canonical and canonical → related skills.
 
     Keys and values are normalised on the way in, so callers may pass display names.
     Relatedness is made symmetric: if Docker is related to Kubernetes, so is the reverse.
+    ``labels`` gives the display name of a skill ("Machine learning" for
+    "machine-learning"); without one, reasons show the canonical key.
     """
 
     def __init__(
         self,
         aliases: Mapping[str, str] | None = None,
         related: Mapping[str, Iterable[str]] | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self._aliases = {
             normalize_tag(alias): normalize_tag(canonical)
@@ -56,6 +63,7 @@ class Vocabulary:
                     neighbours.setdefault(key, set()).add(other_key)
                     neighbours.setdefault(other_key, set()).add(key)
         self._related = {key: frozenset(values) for key, values in neighbours.items()}
+        self._labels = {self.canonical(name): label for name, label in (labels or {}).items()}
 
     def canonical(self, name: str) -> str:
         key = normalize_tag(name)
@@ -63,6 +71,9 @@ class Vocabulary:
 
     def related(self, canonical: str) -> frozenset[str]:
         return self._related.get(canonical, frozenset())
+
+    def label(self, canonical: str) -> str:
+        return self._labels.get(canonical, canonical)
 
 
 PLAIN_VOCABULARY = Vocabulary()

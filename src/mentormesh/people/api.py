@@ -14,7 +14,6 @@ from mentormesh.people.schemas import (
     MePatch,
     OrganizationOut,
     PeoplePage,
-    PeopleQuery,
     PersonOut,
     SkillOut,
 )
@@ -109,12 +108,6 @@ def me(request):
 def me_patch(request, payload: MePatch):
     services.profile_apply(user=request.user, changes=payload.model_dump(exclude_unset=True))
     return person_detail(selectors.profile_for(viewer=request.user, handle=request.user.handle))
-
-
-@router.get("/people", response={200: PeoplePage, **ERRORS}, summary="Search the directory")
-def people(request, query: Query[PeopleQuery]):
-    search = selectors.people_search(viewer=request.user, filters=query.to_filters())
-    return people_page(search.profiles, page=query.page, page_size=query.page_size)
 
 
 @router.get("/people/{handle}", response={200: PersonOut, **ERRORS}, summary="A person's profile")

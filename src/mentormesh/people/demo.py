@@ -26,6 +26,7 @@ from mentormesh.people.models import (
     User,
     Visibility,
 )
+from mentormesh.people.signals import people_bulk_changed
 from mentormesh.text import render_markdown
 
 DEMO_HANDLE = "demo"
@@ -279,6 +280,7 @@ def build_demo_network(*, people: int = 300, seed: int = 1) -> DemoResult:
                         (ProfileLanguage, languages), (Membership, memberships)):  # fmt: skip
         model.objects.bulk_create(rows, batch_size=2000)
     login = demo_login_reset()
+    people_bulk_changed.send(sender=build_demo_network)
     return DemoResult(
         people=people,
         organizations=len(organizations),

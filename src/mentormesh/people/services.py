@@ -40,6 +40,7 @@ from mentormesh.people.models import (
     User,
 )
 from mentormesh.people.selectors import skill_resolve
+from mentormesh.people.signals import people_bulk_changed
 from mentormesh.people.vocab import load_vocabulary_file, normalize_skill_key
 
 PROFILE_FIELDS = {
@@ -483,4 +484,6 @@ def vocabulary_sync() -> int:
                         pairs.add(pair)
                         links.append(through(from_skill_id=pair[0], to_skill_id=pair[1]))
     through.objects.bulk_create(links)
+    if missing or aliases or links:
+        people_bulk_changed.send(sender=vocabulary_sync)
     return len(missing)

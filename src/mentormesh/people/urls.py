@@ -44,7 +44,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("people/", views.directory, name="directory"),
     path("people/<str:handle>/", views.person, name="person"),
     path("me/edit/", views.profile_edit, name="profile-edit"),
     # Before the <str:kind> routes, which would otherwise take 'availability' as a kind.

@@ -170,29 +170,6 @@ def skill_options(request):
 
 @login_required
 @require_GET
-def directory(request):
-    organizations = selectors.organizations_list()
-    form = forms.DirectoryForm(request.GET or None, organizations=organizations)
-    filters = selectors.PeopleFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.PeopleFilters(
-            q=data["q"], skill=data["skill"], level=data["level"], organization=data["org"],
-            language=data["language"], open_to=data["open_to"],
-        )  # fmt: skip
-    search = selectors.people_search(viewer=request.user, filters=filters)
-    page = Paginator(search.profiles, settings.DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "search": search, "query": query.urlencode()}
-    template = "people/directory.html#results" if request.htmx else "people/directory.html"
-    return render(request, template, context)
-
-
-@login_required
-@require_GET
 def person(request, handle: str):
     try:
         profile = selectors.profile_for(viewer=request.user, handle=handle)
