@@ -108,7 +108,7 @@ def test_an_alias_finds_the_canonical_skill_and_related_skills_earn_partial_cred
 
     assert matches["operator"].score > matches["packager"].score > matches["designer"].score
     assert "offers help with kubernetes" in matches["operator"].reasons
-    assert "offers help with docker, related to kubernetes" in matches["packager"].reasons
+    assert "offers help with docker, close to kubernetes" in matches["packager"].reasons
 
 
 def test_tags_fold_case_spaces_and_underscores():

@@ -164,6 +164,7 @@ class _Context:
                     tuple(lines),
                 )
             )
+        found.sort(key=lambda s: not s.two_way)  # stable: by score within each group
         return tuple(found)
 
     def _seeks_what_i_offer(self, rows: np.ndarray) -> np.ndarray:
@@ -225,7 +226,8 @@ class _Context:
         apart = availability.hours_apart(self.person.time_zone, helper.time_zone, self.at)
         if not apart:
             return f"same time zone, overlapping {when}"
-        return f"{apart:g} hours apart, overlapping {when} (your time)"
+        hours = "hour" if apart == 1 else "hours"
+        return f"{apart:g} {hours} apart, overlapping {when} (your time)"
 
     def _wanted_from_me(self, row: int) -> list[str]:
         wanted = _names(self.index, self.index.seeks, row, self.offered)

@@ -165,9 +165,12 @@ def _offer_reasons(index: Index, query: Query, collector: _Collector, phrase: st
     shown = owners >= 0
     for owner, slot in zip(owners[shown].tolist(), slots[shown].tolist(), strict=True):
         column = int(columns[slot])
-        text = phrase.format(skill=index.tags.label(column))
+        skill = index.tags.label(column)
         if slot >= query.direct_tag_count:
-            text += f", related to {_related_direct_tag(index, query, column)}"
+            # "helps with Storytelling, close to Public Speaking, which you want to learn":
+            # the phrase's tail belongs to the skill asked for, not to the related one.
+            skill += f", close to {_related_direct_tag(index, query, column)}"
+        text = phrase.format(skill=skill)
         collector.add(owner, 2.5, text)
 
 

@@ -9,8 +9,10 @@ from datetime import time
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count
 from faker import Faker
 
+from mentormesh.people import services
 from mentormesh.people.models import (
     AvailabilityWindow,
     Level,
@@ -18,6 +20,8 @@ from mentormesh.people.models import (
     OfferedSkill,
     Organization,
     OrganizationKind,
+    Priority,
+    Proficiency,
     Profile,
     ProfileLanguage,
     Role,
@@ -290,6 +294,30 @@ def build_demo_network(*, people: int = 300, seed: int = 1) -> DemoResult:
     )
 
 
+def _give_demo_interests(user: User) -> None:
+    """Goals among what the network offers most, offers among what it seeks most, and two
+    weekly windows, so the demo board is full on the first visit."""
+    most_sought = Skill.objects.annotate(n=Count("sought_by")).filter(n__gt=0).order_by("-n", "key")
+    most_offered = (
+        Skill.objects.annotate(n=Count("offered_by")).filter(n__gt=0).order_by("-n", "key")
+    )
+    offers = list(most_sought[:2])
+    for skill in offers:
+        services.offered_skill_set(
+            user=user, skill_name=skill.name, proficiency=Proficiency.PROFICIENT
+        )
+    goals = [skill for skill in most_offered[:4] if skill not in offers][:2]
+    for priority, skill in enumerate(goals, start=Priority.HIGH):
+        services.sought_skill_set(
+            user=user,
+            skill_name=skill.name,
+            goal=f"Use {skill.name} confidently in my team's work this quarter",
+            priority=priority,
+        )
+    for weekday in (1, 3):
+        services.availability_add(user=user, weekday=weekday, start=time(9), end=time(11))
+
+
 def demo_login_reset() -> tuple[str, str, str]:
     """Make sure the demo account exists with a fresh random password, and return its login.
     The password is new each time, so no usable credential lives in the repository."""
@@ -308,6 +336,7 @@ def demo_login_reset() -> tuple[str, str, str]:
                 organization=org,
                 defaults={"role": Role.ADMIN, "department": "Engineering"},
             )
+        _give_demo_interests(user)
     else:
         user.set_password(password)
         user.save(update_fields=["password"])
