@@ -188,6 +188,20 @@ def test_filters_with_no_match_explain_how_to_broaden(client, network):
     assert "No one matches all of these filters" in page
 
 
+def test_a_bad_filter_value_is_named_and_the_other_filters_still_apply(
+    client, network, handles_on
+):
+    """Given a level that does not exist in the address, when the directory is filtered by it
+    and by language, then the page names the bad level and still filters by language."""
+    client.force_login(network)
+
+    response = client.get("/people/", {"level": "guru", "language": "fr"})
+
+    assert response.status_code == 200
+    assert "Level: Select a valid choice" in response.content.decode()
+    assert handles_on(response) == ["cyd"]
+
+
 def test_htmx_filtering_returns_only_the_results(client, network, handles_on):
     """Given the directory, when the filter form asks through HTMX, then only the results
     part comes back, already filtered."""
