@@ -6,8 +6,8 @@ code says whether all succeeded. Benchmarks print figures; they never assert tim
 
     python benchmarks/run.py [--quick] [--only NAME ...]
 
---quick is passed to web_load (smaller network, shorter phases); --only runs the named
-scripts (e.g. --only matching_speed).
+--quick is passed to web_load and discover_speed (smaller networks, shorter phases); --only
+runs the named scripts (e.g. --only matching_speed).
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HELPERS = {"run.py", "locustfile.py"}  # not benchmarks: this runner and web_load's load
+# Not benchmarks: this runner, web_load's load, and matching_speed's generated network.
+HELPERS = {"run.py", "locustfile.py", "synthetic_network.py"}
 LAST = "web_load.py"  # the slowest, and the one that starts a server
+TAKE_QUICK = {"web_load.py", "discover_speed.py"}
 
 
 def benchmark_scripts() -> list[Path]:
@@ -34,7 +36,7 @@ def benchmark_scripts() -> list[Path]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks.")
-    parser.add_argument("--quick", action="store_true", help="a shorter web load run")
+    parser.add_argument("--quick", action="store_true", help="shorter web load and discovery runs")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts")
     args = parser.parse_args(argv)
     scripts = benchmark_scripts()
@@ -44,7 +46,7 @@ def main(argv=None) -> int:
     failed = []
     for script in scripts:
         command = [sys.executable, str(script)]
-        if script.name == LAST and args.quick:
+        if script.name in TAKE_QUICK and args.quick:
             command.append("--quick")
         print(f"\n=== {script.name} " + "=" * max(0, 70 - len(script.name)), flush=True)
         started = time.perf_counter()
