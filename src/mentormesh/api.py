@@ -93,3 +93,4 @@ def on_not_found(request, exc):
 
 api.add_router("/", "mentormesh.people.api.router")
 api.add_router("/", "mentormesh.discover.api.router")
+api.add_router("/", "mentormesh.connect.api.router")

@@ -30,3 +30,10 @@ class PermissionDenied(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+class TooMany(DomainError):
+    """A limit on how often something may be done was reached."""
+
+    code = "too_many"
+    status = 429

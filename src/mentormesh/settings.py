@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     # Our apps first, so their registration/ templates win over django.contrib.admin's.
     "mentormesh.people",
     "mentormesh.discover",
+    "mentormesh.connect",
+    "mentormesh.notifications",
     "mentormesh.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "mentormesh.notifications.context_processors.pending",
             ],
         },
     }

@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("mentormesh.people.urls")),
     path("", include("mentormesh.discover.urls")),
+    path("", include("mentormesh.connect.urls")),
+    path("", include("mentormesh.notifications.urls")),
     path("", include("mentormesh.web.urls")),
 ]

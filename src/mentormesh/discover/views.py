@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mentormesh.discover import forms, selectors, services
 from mentormesh.errors import DomainError, NotFound, PermissionDenied
-from mentormesh.people.forms import DirectoryForm
+from mentormesh.people.forms import DirectoryForm, apply_domain_error
 from mentormesh.people.selectors import PeopleFilters, organization_get, organizations_list
 from mentormesh.people.services import require_org_admin
 
@@ -81,9 +81,7 @@ def shortlists(request, slug: str):
                 organization=organization, by=request.user, **run_form.cleaned_data
             )
         except DomainError as error:
-            run_form.add_error(
-                error.field if error.field in run_form.fields else None, error.detail
-            )
+            apply_domain_error(run_form, error)
         else:
             return redirect("shortlist-run", slug=slug, run_id=run.pk)
     if cohort_form.is_bound and cohort_form.is_valid():
@@ -95,9 +93,7 @@ def shortlists(request, slug: str):
                 helpers=services.handles_in(data["helpers"]),
             )  # fmt: skip
         except DomainError as error:
-            cohort_form.add_error(
-                error.field if error.field in cohort_form.fields else None, error.detail
-            )
+            apply_domain_error(cohort_form, error)
         else:
             messages.success(request, f"Cohort “{cohort.name}” saved.")
             return redirect("shortlists", slug=slug)

@@ -1,0 +1,215 @@
+"""Pages for asks and relationships."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentormesh.connect import forms, selectors, services
+from mentormesh.connect.models import AskStatus
+from mentormesh.errors import DomainError, NotFound
+from mentormesh.people.forms import apply_domain_error
+from mentormesh.people.selectors import profile_for
+
+
+def _or_404(read, **kwargs):
+    try:
+        return read(**kwargs)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+
+
+@login_required
+@require_GET
+def asks(request):
+    box = "received" if request.GET.get("box") == "received" else "sent"
+    found = (selectors.asks_received if box == "received" else selectors.asks_sent)(request.user)
+    context = {"box": box, "asks": found[:100], "stats": selectors.ask_stats(request.user)}
+    return render(request, "connect/asks.html", context)
+
+
+def _composer_initial(request, recipient) -> dict:
+    """Carry a declined or expired ask's context into a new ask (?from=<id>)."""
+    initial = {}
+    source_id = request.GET.get("from", "")
+    if source_id.isdigit():
+        try:
+            source = selectors.ask_get(viewer=request.user, ask_id=int(source_id))
+        except NotFound:
+            source = None
+        if source is not None and source.sender_id == request.user.pk:
+            initial = {
+                "question": source.question,
+                "time_minutes": source.time_minutes,
+                "offer_back": source.offer_back,
+                "skill": source.skill.name if source.skill else "",
+                "message": f"Hi {recipient.profile.display_name.split()[0]},\n\n"
+                + source.message.split("\n", 1)[-1].strip(),
+            }
+    elif skill := request.GET.get("skill", "")[:60]:
+        initial["skill"] = skill
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask_new(request, handle: str):
+    profile = _or_404(profile_for, viewer=request.user, handle=handle)
+    recipient = profile.user
+    form = forms.AskForm(request.POST or None, initial=_composer_initial(request, recipient))
+    check = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ask = services.ask_send(
+                sender=request.user, recipient_handle=recipient.handle, message=data["message"],
+                question=data["question"], time_minutes=data["time_minutes"],
+                offer_back=data["offer_back"], skill_name=data["skill"],
+            )  # fmt: skip
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"Sent to {profile.display_name}.")
+            return redirect("ask", ask_id=ask.pk)
+    if form.is_bound:
+        check = _check(request, recipient.handle, form.data)
+    context = {"form": form, "profile": profile, "person": recipient, "check": check}
+    return render(request, "connect/ask_new.html", context, status=400 if form.errors else 200)
+
+
+def _check(request, handle: str, data):
+    minutes = data.get("time_minutes") or ""
+    return selectors.ask_check_for_handle(
+        sender=request.user,
+        handle=handle,
+        text=f"{data.get('message', '')[:4000]}\n\n{data.get('question', '')[:500]}",
+        time_minutes=int(minutes) if minutes.isdigit() else None,
+    )
+
+
+@login_required
+@require_POST
+def ask_check(request, handle: str):
+    """The live checker beside the composer (HTMX, as the person types)."""
+    check = _or_404(_check, request=request, handle=handle, data=request.POST)
+    return render(request, "connect/ask_new.html#check", {"check": check})
+
+
+@login_required
+@require_GET
+def ask(request, ask_id: int):
+    found = _or_404(selectors.ask_get, viewer=request.user, ask_id=ask_id)
+    mine = found.sender_id == request.user.pk
+    context = {
+        "ask": found,
+        "mine": mine,
+        "decline_form": forms.DeclineForm(),
+        "text_form": forms.TextForm(),
+        "report_form": forms.ReportForm(),
+        "next_people": (
+            selectors.keep_going(viewer=request.user, ask=found)
+            if mine and found.status in (AskStatus.DECLINED, AskStatus.EXPIRED)
+            else []
+        ),
+    }
+    return render(request, "connect/ask.html", context)
+
+
+ANSWERS = {
+    "accept": (None, lambda user, ask_id, data: services.ask_accept(ask_id=ask_id, by=user)),
+    "decline": (
+        forms.DeclineForm,
+        lambda user, ask_id, data: services.ask_decline(
+            ask_id=ask_id, by=user, kind=data["kind"], note=data["note"]
+        ),
+    ),
+    "more": (
+        forms.TextForm,
+        lambda user, ask_id, data: services.ask_more(ask_id=ask_id, by=user, text=data["text"]),
+    ),
+    "reply": (
+        forms.TextForm,
+        lambda user, ask_id, data: services.ask_reply(ask_id=ask_id, by=user, text=data["text"]),
+    ),
+    "withdraw": (None, lambda user, ask_id, data: services.ask_withdraw(ask_id=ask_id, by=user)),
+    "report": (
+        forms.ReportForm,
+        lambda user, ask_id, data: services.ask_report(
+            ask_id=ask_id, by=user, reason=data["reason"]
+        ),
+    ),
+}
+
+
+@login_required
+@require_POST
+def ask_answer(request, ask_id: int, action: str):
+    """Accept, decline, ask for more, reply, withdraw or report: one form each."""
+    if action not in ANSWERS:
+        raise Http404("No such action.")
+    form_class, act = ANSWERS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("ask", ask_id=ask_id)
+    try:
+        result = act(request.user, ask_id, form.cleaned_data if form else {})
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    except DomainError as error:
+        messages.error(request, error.detail)
+        return redirect("ask", ask_id=ask_id)
+    if action == "accept":
+        messages.success(request, "Accepted. Agree on a time and say what each of you gives.")
+        return redirect("relationship", relationship_id=result.pk)
+    return redirect("ask", ask_id=ask_id)
+
+
+@login_required
+@require_POST
+def block(request, handle: str):
+    try:
+        services.block_add(by=request.user, handle=handle)
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, f"@{handle} can no longer ask you, and will not be suggested.")
+    return redirect("asks")
+
+
+@login_required
+@require_GET
+def relationships(request):
+    return render(
+        request,
+        "connect/relationships.html",
+        {"relationships": selectors.relationships_of(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship(request, relationship_id: int):
+    found = _or_404(
+        selectors.relationship_get, viewer=request.user, relationship_id=relationship_id
+    )
+    mine = next((side for side in found.sides.all() if side.user_id == request.user.pk), None)
+    initial = {"topic": found.topic, "status": found.status, "cadence_days": found.cadence_days,
+               "gives": mine.gives if mine else "", "gets": mine.gets if mine else ""}  # fmt: skip
+    form = forms.RelationshipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_update(
+                relationship_id=found.pk, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("relationship", relationship_id=found.pk)
+    context = {"relationship": found, "other": found.other(request.user), "form": form}
+    return render(request, "connect/relationship.html", context, status=400 if form.errors else 200)
