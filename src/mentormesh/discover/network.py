@@ -14,8 +14,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from mentormesh.discover import sources
 from mentormesh.discover.models import NetworkRevision
 from mentormesh.matching import (
@@ -28,7 +26,15 @@ from mentormesh.matching import (
     Person,
     Vocabulary,
 )
-from mentormesh.people.models import Membership, Profile, Skill, SkillAlias
+from mentormesh.people.models import AvailabilityWindow as WeeklyWindow
+from mentormesh.people.models import (
+    Membership,
+    OfferedSkill,
+    Profile,
+    Skill,
+    SkillAlias,
+    SoughtSkill,
+)
 
 # Our proficiency runs 1 (familiar) to 3 (expert); the engine's 1 to 5.
 ENGINE_PROFICIENCY = {1: 2, 2: 3, 3: 5}
@@ -69,7 +75,11 @@ def load_vocabulary() -> Vocabulary:
 
 
 def load_people() -> list[Person]:
-    """Every active member, with what they offer, seek, when they are free, and evidence."""
+    """Every active member, with what they offer, seek, when they are free, and evidence.
+
+    Read as plain rows, one query per table: model instances for 10,000 people and their
+    skills cost seconds, rows a fraction of that.
+    """
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for source in sources.evidence_sources:
         for owner, item in source():
@@ -78,60 +88,67 @@ def load_people() -> list[Person]:
     for source in sources.load_sources:
         for owner, count in source().items():
             busy[owner] += count
-    profiles = (
-        Profile.objects.filter(user__is_active=True)
-        .select_related("user")
-        .prefetch_related(
-            "user__offered_skills__skill",
-            "user__sought_skills__skill",
-            "user__availability",
-            Prefetch(
-                "user__memberships",
-                queryset=Membership.objects.select_related("organization").only(
-                    "user_id", "organization__slug"
-                ),
-            ),
-        )
+    active = {"user__is_active": True}
+    offers: dict[int, list[Offer]] = defaultdict(list)
+    for uid, key, proficiency in OfferedSkill.objects.filter(**active).values_list(
+        "user_id", "skill__key", "proficiency"
+    ):
+        offers[uid].append(Offer(key, ENGINE_PROFICIENCY[proficiency]))
+    seeks: dict[int, list[Goal]] = defaultdict(list)
+    for uid, key, goal, priority in SoughtSkill.objects.filter(**active).values_list(
+        "user_id", "skill__key", "goal", "priority"
+    ):
+        seeks[uid].append(Goal(key, goal, ENGINE_PRIORITY[priority]))
+    windows: dict[int, list[AvailabilityWindow]] = defaultdict(list)
+    for uid, weekday, start, end in WeeklyWindow.objects.filter(**active).values_list(
+        "user_id", "weekday", "start", "end"
+    ):
+        windows[uid].append(AvailabilityWindow(weekday, _minutes(start), _minutes(end)))
+    organizations: dict[int, list[str]] = defaultdict(list)
+    for uid, slug in Membership.objects.filter(**active).values_list(
+        "user_id", "organization__slug"
+    ):
+        organizations[uid].append(slug)
+    rows = (
+        Profile.objects.filter(**active)
         .order_by("user_id")
+        .values_list(
+            "user_id",
+            "display_name",
+            "headline",
+            "bio",
+            "level",
+            "timezone",
+            "max_mentees",
+            "open_to_mentor",
+            "open_to_be_mentored",
+            "open_to_reverse",
+            "open_to_paid",
+        )
     )
-    return [_person(profile, evidence[profile.pk], busy[profile.pk]) for profile in profiles]
+    return [
+        Person(
+            id=person_id(uid),
+            name=name,
+            headline=headline,
+            bio=bio,
+            offers=offers[uid],
+            seeks=seeks[uid],
+            level=level or None,
+            organizations=tuple(organizations[uid]),
+            time_zone=zone,
+            availability=tuple(windows[uid]),
+            capacity=max(0, max_mentees - busy[uid]),
+            openness=Openness(mentor=mentor, be_mentored=mentee, reverse=reverse, paid=paid),
+            evidence=evidence[uid],
+        )
+        for (uid, name, headline, bio, level, zone, max_mentees,
+             mentor, mentee, reverse, paid) in rows
+    ]  # fmt: skip
 
 
 def _minutes(moment) -> int:
     return moment.hour * 60 + moment.minute
-
-
-def _person(profile: Profile, evidence: list[Evidence], busy: int) -> Person:
-    user = profile.user
-    return Person(
-        id=person_id(user.pk),
-        name=profile.display_name,
-        headline=profile.headline,
-        bio=profile.bio,
-        offers=[
-            Offer(offer.skill.key, ENGINE_PROFICIENCY[offer.proficiency])
-            for offer in user.offered_skills.all()
-        ],
-        seeks=[
-            Goal(sought.skill.key, sought.goal, ENGINE_PRIORITY[sought.priority])
-            for sought in user.sought_skills.all()
-        ],
-        level=profile.level or None,
-        organizations=tuple(m.organization.slug for m in user.memberships.all()),
-        time_zone=profile.timezone,
-        availability=tuple(
-            AvailabilityWindow(w.weekday, _minutes(w.start), _minutes(w.end))
-            for w in user.availability.all()
-        ),
-        capacity=max(0, profile.max_mentees - busy),
-        openness=Openness(
-            mentor=profile.open_to_mentor,
-            be_mentored=profile.open_to_be_mentored,
-            reverse=profile.open_to_reverse,
-            paid=profile.open_to_paid,
-        ),
-        evidence=evidence,
-    )
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ SHORTLIST_DEPTH = 50
 FULL_OVERLAP_MINUTES = 4 * 60
 _TAG_MATCH = FEATURES.index("tag_match")
 _OFFER_PHRASE = "helps with {skill}, which you want to learn"
+_BAND_PHRASES = {
+    "peer": "a peer: {theirs}, like you",
+    "near-peer": "near-peer: one step ahead of you ({theirs})",
+    "senior": "senior: {theirs}, further ahead (you are {yours})",
+}
 
 
 @dataclass(frozen=True)
@@ -213,8 +218,12 @@ class _Context:
         if two_way:
             lines.append(self._wanted_from_me(row)[0] + " — two-way")
         lines.extend(explained.get(row, []))
-        if band in ("peer", "near-peer", "senior"):
-            lines.append(f"{band}: {helper.level}, you are {self.person.level}")
+        if band in _BAND_PHRASES:
+            lines.append(
+                _BAND_PHRASES[band].format(
+                    theirs=_level_words(helper.level), yours=_level_words(self.person.level)
+                )
+            )
         if shared:
             lines.append(self._hours_phrase(helper, shared))
         if helper.organizations and not set(helper.organizations) & set(self.person.organizations):
@@ -236,6 +245,10 @@ class _Context:
     def _offered_to_me(self, row: int) -> str:
         offered = _names(self.index, self.index.offers, row, self.sought)
         return f"offers {', '.join(offered)}, which you want to learn — two-way"
+
+
+def _level_words(level: str | None) -> str:
+    return (level or "").replace("-", " ")
 
 
 def _columns(index: Index, skills: list[str]) -> np.ndarray:

@@ -123,27 +123,32 @@ def rank(index: Index, request: Request, top_k: int = 50) -> list[Match]:
 
 
 # Signals that say a person is *about* the text, as opposed to generally active.
-_RELEVANCE = ("topical_activity", "tag_match", "profile_text")
+_RELEVANCE = [FEATURES.index(name) for name in ("topical_activity", "tag_match", "profile_text")]
 _DECLARED = [FEATURES.index("tag_match"), FEATURES.index("profile_text")]
+# Who counts as "about" the text: at least this share of the best match's relevance. It
+# cuts the long tail a common word drags in ("learning" in "machine learning") while
+# keeping everyone who matches a rarer word of the query.
+SEARCH_MIN_SHARE = 0.2
 
 
 def search(index: Index, request: Request) -> list[Match]:
     """Free-text search: only people the text is about, best first, without reasons.
 
     A person is about the text when their profile, declared skills or past help match
-    it. The ranking score favours demonstrated help, under which people who have only
-    described themselves would sink; as on a board, what they declare is added with the
-    board's skill weight. The pool rules are ``rank``'s, except that candidates the
-    index does not know are left out: nothing about them matches.
+    it well enough (SEARCH_MIN_SHARE). The ranking score favours demonstrated help, under
+    which people who have only described themselves would sink; as on a board, what they
+    declare is added with the board's skill weight. The pool rules are ``rank``'s, except
+    that candidates the index does not know are left out: nothing about them matches.
     """
     query = signals.make_query(index, request.text, request.tags, request.at)
-    columns = signals.compute(index, query)
     rows, _ = pool_rows(index, request)
-    about_it = sum(columns[name][rows] for name in _RELEVANCE) > 0
-    rows = rows[about_it]
-    features = normalise(columns, rows)
+    features = normalise(signals.compute(index, query), rows)
+    relevance = features[:, _RELEVANCE].sum(axis=1)
+    best = relevance.max(initial=0.0)
+    about_it = (relevance > 0) & (relevance >= SEARCH_MIN_SHARE * best)
+    rows, features = rows[about_it], features[about_it]
     scores = features @ np.asarray(index.weights.vector()) + index.weights.board.skill_match * (
         features[:, _DECLARED].sum(axis=1)
     )
-    best = order_best_first(index, rows, scores, len(rows))
-    return [Match(index.ids[rows[p]], float(scores[p])) for p in best.tolist()]
+    order = order_best_first(index, rows, scores, len(rows))
+    return [Match(index.ids[rows[p]], float(scores[p])) for p in order.tolist()]
