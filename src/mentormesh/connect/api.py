@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from mentormesh.connect import selectors, services
 from mentormesh.connect.schemas import (
@@ -60,7 +60,7 @@ def ask_check(request, payload: CheckIn):
     check = selectors.ask_check_for_handle(
         sender=request.user,
         handle=payload.recipient,
-        text=payload.message,
+        message=payload.message,
         time_minutes=payload.time_minutes,
     )
     return {
@@ -83,7 +83,7 @@ def ask_send(request, payload: AskIn):
         offer_back=payload.offer_back,
         skill_name=payload.skill,
     )
-    return 201, _ask(request, ask.pk)
+    return Status(201, _ask(request, ask.pk))
 
 
 @router.get("/asks", response={200: list[AskOut], **ERRORS}, summary="My asks, newest first")
@@ -137,19 +137,19 @@ def ask_withdraw(request, ask_id: int = Id):
 )
 def ask_report(request, payload: ReportIn, ask_id: int = Id):
     services.ask_report(ask_id=ask_id, by=request.user, reason=payload.reason, block=payload.block)
-    return 201, {"reported": True}
+    return Status(201, {"reported": True})
 
 
 @router.post("/blocks", response={201: dict, **ERRORS}, summary="Block someone")
 def block_add(request, payload: BlockIn):
     services.block_add(by=request.user, handle=payload.handle)
-    return 201, {"blocked": payload.handle.lower().removeprefix("@")}
+    return Status(201, {"blocked": payload.handle.lower().removeprefix("@")})
 
 
 @router.delete("/blocks/{handle}", response={204: None, **ERRORS}, summary="Unblock someone")
 def block_remove(request, handle: str = Path(..., max_length=31)):
     services.block_remove(by=request.user, handle=handle)
-    return 204, None
+    return Status(204, None)
 
 
 def _relationship_out(relationship, viewer) -> dict:

@@ -62,15 +62,20 @@ def check_ask(
     *,
     recipient: Recipient,
     time_minutes: int | None,
+    question: str = "",
     earlier_messages: Sequence[str] = (),
 ) -> Check:
-    """Check ``message`` to ``recipient``; ``earlier_messages`` are the sender's recent asks
-    to other people (for copy-paste); ``time_minutes`` None means an async answer."""
-    text = message.strip()
+    """Check ``message`` to ``recipient``. ``question`` is the composer's separate "what
+    exactly" line: it counts for everything but the greeting and sign-off, which belong to
+    the message. ``earlier_messages`` are the sender's recent asks to other people (for
+    copy-paste); ``time_minutes`` None means an answer in writing."""
+    letter = message.strip()
+    text = f"{letter}\n\n{question.strip()}".strip()
     words = _words(text)
     findings: list[Finding] = []
-    for rule in (_length, _job_first, _question, _reference, _tone):
+    for rule in (_length, _job_first, _question, _reference):
         findings.extend(rule(text, words, recipient))
+    findings.extend(_tone(letter, _words(letter), recipient))
     findings.extend(_time(text, time_minutes, recipient))
     findings.extend(_copy_paste(text, recipient, earlier_messages))
     findings.sort(key=lambda f: (list(COST).index(f.severity), f.code))

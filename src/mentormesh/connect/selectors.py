@@ -45,24 +45,28 @@ def recipient_context(recipient: User) -> checker.Recipient:
 
 
 def ask_check(
-    *, sender: User, recipient: User, text: str, time_minutes: int | None
+    *, sender: User, recipient: User, message: str, question: str = "", time_minutes: int | None
 ) -> checker.Check:
     earlier = Ask.objects.filter(
         sender=sender, created_at__gte=timezone.now() - COPY_PASTE_WINDOW
     ).exclude(recipient=recipient)
     return checker.check_ask(
-        text,
+        message,
+        question=question,
         recipient=recipient_context(recipient),
         time_minutes=time_minutes,
         earlier_messages=[f"{m}\n\n{q}" for m, q in earlier.values_list("message", "question")],
     )
 
 
-def ask_check_for_handle(*, sender: User, handle: str, text: str, time_minutes) -> checker.Check:
+def ask_check_for_handle(
+    *, sender: User, handle: str, message: str, question: str = "", time_minutes
+) -> checker.Check:
     return ask_check(
         sender=sender,
         recipient=profile_for(viewer=sender, handle=handle).user,
-        text=text,
+        message=message,
+        question=question,
         time_minutes=time_minutes,
     )
 

@@ -91,7 +91,8 @@ def ask_send(
     check = selectors.ask_check(
         sender=sender,
         recipient=recipient,
-        text=f"{message}\n\n{question}",
+        message=message,
+        question=question,
         time_minutes=time_minutes,
     )
     blocking = [f for f in check.findings if f.severity == checker.BLOCK]

@@ -85,7 +85,8 @@ def _check(request, handle: str, data):
     return selectors.ask_check_for_handle(
         sender=request.user,
         handle=handle,
-        text=f"{data.get('message', '')[:4000]}\n\n{data.get('question', '')[:500]}",
+        message=data.get("message", "")[:4000],
+        question=data.get("question", "")[:500],
         time_minutes=int(minutes) if minutes.isdigit() else None,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from mentormesh.discover import selectors, services
 from mentormesh.discover.schemas import RecommendationsOut, ShortlistIn, ShortlistRunOut
@@ -107,7 +107,7 @@ def shortlist_create(request, slug: str, payload: ShortlistIn):
         size=payload.size,
         capacity_multiple=payload.capacity_multiple,
     )
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.get(
