@@ -24,7 +24,9 @@ run: install
 	$(BIN)/mentormesh createcachetable
 	$(BIN)/mentormesh collectstatic --no-input -v0
 	$(BIN)/mentormesh demo --if-empty
-	$(BIN)/gunicorn mentormesh.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	# The task worker (emails, reminders, expiry, digests) runs beside gunicorn and stops with it.
+	$(BIN)/mentormesh db_worker --no-reload --interval 2 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn mentormesh.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
