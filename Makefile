@@ -18,13 +18,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Hashed, compressed static files (whitenoise's manifest storage) for collectstatic and server alike.
+# run: the task worker (emails, reminders, expiry, digests) runs beside gunicorn, stops with it.
 run: export MENTORMESH_MANIFEST_STATIC = 1
 run: install
 	$(BIN)/mentormesh migrate --no-input -v0
 	$(BIN)/mentormesh createcachetable
 	$(BIN)/mentormesh collectstatic --no-input -v0
 	$(BIN)/mentormesh demo --if-empty
-	# The task worker (emails, reminders, expiry, digests) runs beside gunicorn and stops with it.
 	$(BIN)/mentormesh db_worker --no-reload --interval 2 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn mentormesh.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
