@@ -182,12 +182,6 @@ def test_no_helper_is_listed_more_often_than_their_room_times_the_multiple(
     assert all(e.reason for e in run.entries.exclude(status="full"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="matching/shortlist.py fit_from_index adds TWO_WAY_FIT even when the helper "
-    "offers nothing the seeker wants, so a helper who cannot help is shortlisted",
-)
 def test_a_helper_who_offers_nothing_i_want_is_not_on_my_shortlist(make_person, make_org):
     """Given Sia wants Kubernetes and offers Python, and Cook offers only Cooking but wants
     Python, when Acme makes shortlists, then Sia's list is empty (nobody can help her with
@@ -366,12 +360,6 @@ def test_a_run_page_and_its_csv_cost_the_same_queries_whatever_the_number_of_see
     assert queries(large) == queries(small)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="discover/selectors.py shortlist_csv_rows writes names and skills as typed; a "
-    "cell starting with = + - @ is run as a formula by spreadsheets (CSV injection)",
-)
 def test_a_name_that_looks_like_a_formula_is_not_a_formula_in_the_csv(program, ada, ada_client):
     """Given Sol renamed himself '=HYPERLINK("https://evil.example","Sol")', when Ada opens
     the shortlist CSV in a spreadsheet, then no cell starts with =, +, - or @ (a spreadsheet
@@ -720,12 +708,6 @@ def test_the_command_says_when_it_cannot_write_the_file(small_program, tmp_path,
         call_command("shortlist", "--org", "acme", "--out", str(out))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="discover/management/commands/shortlist.py stores the run before writing the "
-    "CSV, so a failed command leaves a run that seekers see on their boards",
-)
 def test_a_command_that_cannot_write_its_file_leaves_no_run_behind(program, tmp_path, client):
     """Given Acme's program, when the command fails because it cannot write its file, then
     no run is kept and Sol's board shows no program shortlist."""

@@ -66,11 +66,13 @@ def user_id(person_id: str) -> int:
 
 
 def load_vocabulary() -> Vocabulary:
-    skills = Skill.objects.prefetch_related("related").only("key", "name")
+    related: dict[str, list[str]] = defaultdict(list)
+    for key, other in Skill.related.through.objects.values_list("from_skill__key", "to_skill__key"):
+        related[key].append(other)
     return Vocabulary(
         aliases=dict(SkillAlias.objects.values_list("alias", "skill__key")),
-        related={skill.key: [other.key for other in skill.related.all()] for skill in skills},
-        labels={skill.key: skill.name for skill in skills},
+        related=related,
+        labels=dict(Skill.objects.values_list("key", "name")),
     )
 
 

@@ -260,9 +260,19 @@ CSV_HEADER = [
 ]  # fmt: skip
 
 
+def _cell(value: str) -> str:
+    """Text a spreadsheet will not run: a leading =, +, -, @ or control makes a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def shortlist_csv_rows(run: ShortlistRun) -> Iterator[list[str]]:
     """One row per suggested helper; a seeker with none gets one row saying why."""
     yield CSV_HEADER
+    for row in _shortlist_rows(run):
+        yield [_cell(value) for value in row]
+
+
+def _shortlist_rows(run: ShortlistRun) -> Iterator[list[str]]:
     for line in shortlist_lines(run):
         seeker = [line.seeker.handle, line.seeker.profile.display_name, line.status]
         if not line.helpers:

@@ -226,7 +226,8 @@ class _Context:
             )
         if shared:
             lines.append(self._hours_phrase(helper, shared))
-        if helper.organizations and not set(helper.organizations) & set(self.person.organizations):
+        mine = set(self.person.organizations)
+        if mine and helper.organizations and not mine & set(helper.organizations):
             lines.append("from another organization")
         return Suggestion(helper.id, score, band, two_way, tuple(lines))
 

@@ -221,7 +221,9 @@ def fit_from_index(
     for start in range(0, len(seekers), BLOCK_ROWS):
         rows = slice(start, start + BLOCK_ROWS)
         # Products of popular skills are dense-ish: one dense block beats sorting them sparse.
-        fit = (needs[rows] @ skills + TWO_WAY_FIT * (gives[rows] @ wants_back)).toarray()
+        fit = (needs[rows] @ skills).toarray()
+        # Two-way adds to a fit; it never makes one: the helper must cover a goal first.
+        fit += TWO_WAY_FIT * (gives[rows] @ wants_back).toarray() * (fit > 0)
         peak = fit.max(axis=1, keepdims=True) if fit.shape[1] else np.zeros((len(fit), 1))
         fit /= np.where(peak > 0, peak, 1.0)
         blocks.append(_dense_top_m(fit, top_m, own_column[rows]))

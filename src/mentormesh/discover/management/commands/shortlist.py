@@ -32,30 +32,35 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="CSV file to write")
 
     def handle(self, *args, **options) -> None:
+        out_path: Path = options["out"]
         try:
-            organization = organization_get(options["org"])
-            cohort = (
-                selectors.cohort_get(organization=organization, name=options["cohort"])
-                if options["cohort"]
-                else None
-            )
-            run = services.shortlist_run(
-                organization=organization,
-                by=None,
-                cohort=cohort,
-                size=options["size"],
-                capacity_multiple=options["capacity_multiple"],
-            )
-        except DomainError as error:
-            raise CommandError(error.detail) from error
-        try:
-            with options["out"].open("w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerows(selectors.shortlist_csv_rows(run))
+            # Opened first: a run is only kept (and shown to seekers) when its file is written.
+            out = out_path.open("w", newline="", encoding="utf-8")
         except OSError as error:
-            raise CommandError(f"Cannot write {options['out']}: {error.strerror}") from error
+            raise CommandError(f"Cannot write {out_path}: {error.strerror}") from error
+        with out:
+            try:
+                organization = organization_get(options["org"])
+                cohort = (
+                    selectors.cohort_get(organization=organization, name=options["cohort"])
+                    if options["cohort"]
+                    else None
+                )
+                run = services.shortlist_run(
+                    organization=organization,
+                    by=None,
+                    cohort=cohort,
+                    size=options["size"],
+                    capacity_multiple=options["capacity_multiple"],
+                )
+            except DomainError as error:
+                out.close()
+                out_path.unlink(missing_ok=True)
+                raise CommandError(error.detail) from error
+            csv.writer(out).writerows(selectors.shortlist_csv_rows(run))
         self.stdout.write(
             f"{run.seekers} seekers, {run.helpers} helpers: {run.full} full, "
-            f"{run.partial} partial, {run.empty} empty shortlists → {options['out']}"
+            f"{run.partial} partial, {run.empty} empty shortlists → {out_path}"
         )
         reasons: dict[str, int] = {}
         for entry in run.entries.exclude(reason=""):
