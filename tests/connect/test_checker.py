@@ -497,10 +497,6 @@ def case(id, message, recipient, *, question="", minutes=30, earlier=(), ready, 
     )
 
 
-def bug(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 CASES = [
     # Good asks: specific, about the recipient, bounded.
     case("student-cites-post", STUDENT_CITES_POST, PRIYA, ready=True),
@@ -725,10 +721,6 @@ CASES = [
         HIRING_PRACTICE_QUESTION,
         PRIYA,
         ready=True,
-        marks=bug(
-            "checker.py:121 _JOB: the bare word 'hiring' blocks a manager asking how to "
-            "interview, which is not a job ask"
-        ),
     ),
     case(
         "asking-what-hiring-managers-want-is-not-a-job-ask",
@@ -736,10 +728,6 @@ CASES = [
         DANA,
         minutes=15,
         ready=True,
-        marks=bug(
-            "checker.py:121 _JOB: 'did hiring managers care more about…' is career "
-            "advice, yet 'hiring' blocks it as a job ask"
-        ),
     ),
     case(
         "a-curly-apostrophe-request-is-a-question",
@@ -747,10 +735,6 @@ CASES = [
         PRIYA,
         minutes=15,
         ready=True,
-        marks=bug(
-            "checker.py:145 _ASKING: only the ASCII apostrophe in “I'd love” counts, so "
-            "the same words typed on a phone (I’d, U+2019) are blocked as no question"
-        ),
     ),
     case(
         "r-the-language-is-not-text-speak",
@@ -758,10 +742,6 @@ CASES = [
         DANA,
         minutes=15,
         ready=True,
-        marks=bug(
-            "checker.py:222 _TEXT_SPEAK: 'r' (for 'are') also matches R, the language, "
-            "so a career changer asking 'R or SQL' is told to write words out"
-        ),
     ),
     case(
         "pick-your-brain-over-coffee-or-a-call",
@@ -769,10 +749,6 @@ CASES = [
         PRIYA,
         ready=True,
         codes=["vague"],
-        marks=bug(
-            "checker.py:158 _CONCRETE: any 'or' counts as a concrete choice, so 'pick "
-            "your brain over coffee or a call' is not flagged vague"
-        ),
     ),
 ]
 

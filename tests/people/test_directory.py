@@ -188,9 +188,7 @@ def test_filters_with_no_match_explain_how_to_broaden(client, network):
     assert "No one matches all of these filters" in page
 
 
-def test_a_bad_filter_value_is_named_and_the_other_filters_still_apply(
-    client, network, handles_on
-):
+def test_a_bad_filter_value_is_named_and_the_other_filters_still_apply(client, network, handles_on):
     """Given a level that does not exist in the address, when the directory is filtered by it
     and by language, then the page names the bad level and still filters by language."""
     client.force_login(network)
@@ -271,9 +269,9 @@ LIST_PAGES = [
     ("/board/", {}),
     ("/api/me/recommendations", {}),
 ]
-# Pages count two things for the menu (asks waiting, unread notifications); free text adds
-# two more: the network revision (is the index current?) and the candidate pool.
-MAX_QUERIES = 15
+# Pages read the viewer's time zone and count two things for the menu (asks waiting, unread
+# notifications); free text adds two more: the network revision and the candidate pool.
+MAX_QUERIES = 16
 
 
 def test_list_pages_run_a_fixed_number_of_queries_whatever_the_number_of_people(

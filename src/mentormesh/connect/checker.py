@@ -118,8 +118,8 @@ def _length(text: str, words: list[str], recipient: Recipient) -> list[Finding]:
 
 
 _JOB = re.compile(
-    r"\b(refer(ral|ring)?\s+(me|for)|(a|your)\s+referral|hire\s+me|hiring|job\s+(opening|offer|"
-    r"opportunit\w*|application)|open\s+(position|role)s?|any\s+(openings|positions|vacancies)|"
+    r"\b(refer(ral|ring)?\s+(me|for)|(a|your)\s+referral|hire\s+me|((are|is)\s+)?(you|u|your\s+\w+)\s+"
+    r"hiring|job\s+(opening|opportunit\w*|application)|open\s+(position|role)s?|any\s+(openings|positions|vacancies)|"
     r"get\s+(me\s+)?(a\s+)?(job|interview|foot\s+in)|put\s+in\s+a\s+(good\s+)?word|"
     r"recommend\s+me\s+(for|to)|forward\s+my\s+(cv|resume|résumé))\b",
     re.IGNORECASE,
@@ -142,7 +142,7 @@ def _job_first(text: str, words: list[str], recipient: Recipient) -> list[Findin
 # Concrete asks: a question mark, or a request phrased as one.
 _ASKING = re.compile(
     r"\?|\b(could|would|can|will)\s+you\b|\bwould\s+you\s+be\s+(open|willing)\b|"
-    r"\b(i'?d|i\s+would)\s+(love|like|appreciate|value)\b|\bare\s+you\s+open\b|"
+    r"\b(i['’]?d|i\s+would)\s+(love|like|appreciate|value)\b|\bare\s+you\s+open\b|"
     r"\bhow\s+(did|do|would|should)\s+you\b|\bwhat\s+(did|do|would)\s+you\b",
     re.IGNORECASE,
 )
@@ -155,7 +155,7 @@ _VAGUE = re.compile(
 )
 # What makes a question concrete: a number, a named thing, or a specific situation.
 _CONCRETE = re.compile(
-    r"\b(how|which|what|whether|when|should)\b.{12,}\?|\b\d+\b|\b(vs\.?|versus|or)\b",
+    r"\b(how|which|what|whether|when|should)\b.{12,}\?|\b\d+\b|\b(vs\.?|versus)\b",
     re.IGNORECASE,
 )
 
@@ -219,7 +219,7 @@ def _reference(text: str, words: list[str], recipient: Recipient) -> list[Findin
 
 
 _TEXT_SPEAK = re.compile(
-    r"\b(u|ur|r|pls|plz|thx|thnx|ty|lol|omg|idk|imo|btw|gonna|wanna|k|bc|cuz|coz|sry|ppl)\b",
+    r"\b(u|ur|r\s+u|pls|plz|thx|thnx|ty|lol|omg|idk|imo|btw|gonna|wanna|bc|cuz|coz|sry|ppl)\b",
     re.IGNORECASE,
 )
 _GREETING = re.compile(

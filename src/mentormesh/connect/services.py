@@ -151,7 +151,7 @@ def _move(ask: Ask, *, from_statuses, **changes) -> None:
     """Change an ask only if it is still in one of ``from_statuses``."""
     if not Ask.objects.filter(pk=ask.pk, status__in=from_statuses).update(**changes):
         ask.refresh_from_db(fields=["status"])
-        raise Conflict(f"This ask is already {ask.get_status_display().lower()}.")
+        raise Conflict(f"Nothing changed: this ask is now “{ask.get_status_display()}”.")
     for name, value in changes.items():
         setattr(ask, name, value)
 
@@ -277,12 +277,12 @@ def ask_report(*, ask_id: int, by: User, reason: str, block: bool = True) -> Rep
             report = Report.objects.create(ask=ask, reporter=by, reason=reason)
     except IntegrityError:
         raise Conflict("You already reported this ask.") from None
-    if block:
-        block_add(by=by, handle=ask.sender.handle)
     if ask.is_open:
         _move(
             ask, from_statuses=OPEN_STATUSES, status=AskStatus.DECLINED, answered_at=timezone.now()
         )
+    if block:
+        block_add(by=by, handle=ask.sender.handle)
     return report
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -31,6 +33,10 @@ def asks(request):
     return render(request, "connect/asks.html", context)
 
 
+# "Hi Priya," → "Hi Sam,": the greeting's name, and nothing else, changes for the new person.
+_GREETING_NAME = re.compile(r"^(\W*(?:hi|hello|hey|dear)\s+)[^\s,!.]+", re.IGNORECASE)
+
+
 def _composer_initial(request, recipient) -> dict:
     """Carry a declined or expired ask's context into a new ask (?from=<id>)."""
     initial = {}
@@ -46,8 +52,9 @@ def _composer_initial(request, recipient) -> dict:
                 "time_minutes": source.time_minutes,
                 "offer_back": source.offer_back,
                 "skill": source.skill.name if source.skill else "",
-                "message": f"Hi {recipient.profile.display_name.split()[0]},\n\n"
-                + source.message.split("\n", 1)[-1].strip(),
+                "message": _GREETING_NAME.sub(
+                    rf"\g<1>{recipient.profile.display_name.split()[0]}", source.message, count=1
+                ),
             }
     elif skill := request.GET.get("skill", "")[:60]:
         initial["skill"] = skill

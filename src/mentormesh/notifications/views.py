@@ -23,7 +23,8 @@ def notifications(request):
         messages.success(request, "Saved.")
         return redirect("notifications")
     context = {"form": form, "items": request.user.notifications.all()[:100]}
-    return render(request, "notifications/notifications.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "notifications/notifications.html", context, status=status)
 
 
 @login_required

@@ -19,7 +19,10 @@ from mentormesh.people.schemas import (
 )
 
 router = Router(tags=["people"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+    429: ErrorOut,
+}  # fmt: skip
 
 
 def person_card(profile: Profile) -> dict:
