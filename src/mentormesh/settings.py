@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "mentormesh.notifications.context_processors.pending",
+                "mentormesh.web.context_processors.pending",
             ],
         },
     }

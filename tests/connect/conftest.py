@@ -4,24 +4,6 @@ import pytest
 from connect_helpers import LEO_QUESTION, LEO_TO_PRIYA
 
 from mentormesh.connect import services
-from mentormesh.people import services as people
-
-
-@pytest.fixture
-def make_person(make_user):
-    """A member with skills: `offers` are names or (name, proficiency 1-3); `seeks` are names.
-    Other keywords are profile fields."""
-
-    def make(handle, *, offers=(), seeks=(), **profile):
-        user = make_user(handle, **profile)
-        for offer in offers:
-            name, proficiency = (offer, 2) if isinstance(offer, str) else offer
-            people.offered_skill_set(user=user, skill_name=name, proficiency=proficiency)
-        for name in seeks:
-            people.sought_skill_set(user=user, skill_name=name)
-        return user
-
-    return make
 
 
 @pytest.fixture

@@ -1,44 +1,6 @@
-"""Fixtures for discovery: people with offers and goals, organizations, reading pages."""
-
-import re
+"""Fixtures for discovery (people, organizations and cards come from tests/conftest.py)."""
 
 import pytest
-
-from mentormesh.people import services
-from mentormesh.people.models import Membership, Role
-
-
-@pytest.fixture
-def make_org(db):
-    """An organization whose first admin is `admin`; `members` join as plain members."""
-
-    def make(slug, *, admin, kind="company", members=(), name=None):
-        organization = services.organization_create(
-            creator=admin, name=name or slug.replace("-", " ").title(), slug=slug, kind=kind
-        )
-        for user in members:
-            Membership.objects.create(user=user, organization=organization, role=Role.MEMBER)
-        return organization
-
-    return make
-
-
-@pytest.fixture
-def make_person(make_user):
-    """A member with skills: `offers` are names or (name, proficiency 1-3); `seeks` are names
-    or (name, goal, priority 1-3). Other keywords are profile fields."""
-
-    def make(handle, *, offers=(), seeks=(), **profile):
-        user = make_user(handle, **profile)
-        for offer in offers:
-            name, proficiency = (offer, 2) if isinstance(offer, str) else offer
-            services.offered_skill_set(user=user, skill_name=name, proficiency=proficiency)
-        for seek in seeks:
-            name, goal, priority = (seek, "", 2) if isinstance(seek, str) else seek
-            services.sought_skill_set(user=user, skill_name=name, goal=goal, priority=priority)
-        return user
-
-    return make
 
 
 @pytest.fixture
@@ -50,13 +12,3 @@ def deactivate():
         user.save()
 
     return switch_off
-
-
-@pytest.fixture
-def handles_on():
-    """The people a page shows as cards, in page order."""
-
-    def read(response) -> list[str]:
-        return re.findall(r'<h3><a href="/people/([a-z0-9_-]+)/">', response.content.decode())
-
-    return read

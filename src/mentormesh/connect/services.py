@@ -135,15 +135,13 @@ def ask_send(
     return ask
 
 
-def _ask_for(ask_id: int, user: User) -> Ask:
-    """An ask the user is a party to; anyone else gets NotFound, as for a missing ask."""
-    ask = (
-        Ask.objects.select_related("sender", "recipient", "skill")
-        .filter(Q(sender=user) | Q(recipient=user), pk=ask_id)
-        .first()
-    )
-    if ask is None:
-        raise NotFound(f"No ask {ask_id} of yours.")
+def _ask_as(ask_id: int, by: User, *, role: str, action: str) -> Ask:
+    """The ask, when ``by`` is its ``role`` ("recipient" or "sender"). Someone party to
+    neither side gets NotFound, as for a missing ask; the other party PermissionDenied."""
+    ask = selectors.ask_get(viewer=by, ask_id=ask_id)
+    if getattr(ask, f"{role}_id") != by.pk:
+        who = "the person asked" if role == "recipient" else "the person who asked"
+        raise PermissionDenied(f"Only {who} can {action}.")
     return ask
 
 
@@ -158,9 +156,7 @@ def _move(ask: Ask, *, from_statuses, **changes) -> None:
 
 @transaction.atomic
 def ask_accept(*, ask_id: int, by: User, topic: str = "") -> Relationship:
-    ask = _ask_for(ask_id, by)
-    if ask.recipient_id != by.pk:
-        raise PermissionDenied("Only the person asked can accept.")
+    ask = _ask_as(ask_id, by, role="recipient", action="accept")
     _move(
         ask,
         from_statuses=[AskStatus.PENDING],
@@ -182,9 +178,7 @@ def ask_accept(*, ask_id: int, by: User, topic: str = "") -> Relationship:
 
 @transaction.atomic
 def ask_decline(*, ask_id: int, by: User, kind: str = "", note: str = "") -> Ask:
-    ask = _ask_for(ask_id, by)
-    if ask.recipient_id != by.pk:
-        raise PermissionDenied("Only the person asked can decline.")
+    ask = _ask_as(ask_id, by, role="recipient", action="decline")
     if kind and kind not in DeclineKind.values:
         raise DomainError(f"kind: choose one of {', '.join(DeclineKind.values)}.", field="kind")
     if len(note) > 300:
@@ -219,9 +213,7 @@ def _reply_text(text: str) -> str:
 @transaction.atomic
 def ask_more(*, ask_id: int, by: User, text: str) -> AskReply:
     """The recipient asks a question back before deciding."""
-    ask = _ask_for(ask_id, by)
-    if ask.recipient_id != by.pk:
-        raise PermissionDenied("Only the person asked can ask to know more.")
+    ask = _ask_as(ask_id, by, role="recipient", action="ask to know more")
     text = _reply_text(text)
     _move(ask, from_statuses=[AskStatus.PENDING], status=AskStatus.MORE)
     reply = AskReply.objects.create(ask=ask, author=by, text=text)
@@ -237,9 +229,7 @@ def ask_more(*, ask_id: int, by: User, text: str) -> AskReply:
 @transaction.atomic
 def ask_reply(*, ask_id: int, by: User, text: str) -> AskReply:
     """The sender answers the recipient's question; the ask waits for a decision again."""
-    ask = _ask_for(ask_id, by)
-    if ask.sender_id != by.pk:
-        raise PermissionDenied("Only the person who asked can reply here.")
+    ask = _ask_as(ask_id, by, role="sender", action="reply here")
     text = _reply_text(text)
     _move(ask, from_statuses=[AskStatus.MORE], status=AskStatus.PENDING)
     reply = AskReply.objects.create(ask=ask, author=by, text=text)
@@ -254,9 +244,7 @@ def ask_reply(*, ask_id: int, by: User, text: str) -> AskReply:
 
 @transaction.atomic
 def ask_withdraw(*, ask_id: int, by: User) -> Ask:
-    ask = _ask_for(ask_id, by)
-    if ask.sender_id != by.pk:
-        raise PermissionDenied("Only the person who asked can withdraw.")
+    ask = _ask_as(ask_id, by, role="sender", action="withdraw")
     _move(ask, from_statuses=OPEN_STATUSES, status=AskStatus.WITHDRAWN)
     return ask
 
@@ -264,9 +252,7 @@ def ask_withdraw(*, ask_id: int, by: User) -> Ask:
 @transaction.atomic
 def ask_report(*, ask_id: int, by: User, reason: str, block: bool = True) -> Report:
     """The recipient reports an ask to staff; by default they also block the sender."""
-    ask = _ask_for(ask_id, by)
-    if ask.recipient_id != by.pk:
-        raise PermissionDenied("Only the person asked can report an ask.")
+    ask = _ask_as(ask_id, by, role="recipient", action="report an ask")
     reason = reason.strip()
     if not reason:
         raise DomainError("Say briefly what is wrong with it.", field="reason")
