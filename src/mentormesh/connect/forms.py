@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 
-from mentormesh.connect.models import TIME_CHOICES, DeclineKind, RelationshipStatus
+from mentormesh.connect.models import (
+    TIME_CHOICES,
+    DeclineKind,
+    Direction,
+    RelationshipStatus,
+    Useful,
+)
 
 
 class AskForm(forms.Form):
@@ -52,3 +60,107 @@ class RelationshipForm(forms.Form):
     )
     gives = forms.CharField(max_length=300, required=False, label="What I give")
     gets = forms.CharField(max_length=300, required=False, label="What I get")
+
+
+class IntroForm(AskForm):
+    """The ask to pass on, and a line for the person who will pass it on."""
+
+    note_to_introducer = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="A line for the person introducing you",
+        help_text="Why you would like to meet, so they can introduce you in their own words.",
+    )
+    field_order = ["note_to_introducer", "message", "question", "time_minutes", "offer_back"]
+
+
+class IntroAnswerForm(forms.Form):
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Your note",
+        help_text="Forwarded with the ask: how you know them, why they should talk.",
+    )
+
+
+class ProposeForm(forms.Form):
+    """A time for a session: one of the suggested slots (UTC), or any other time in the
+    proposer's own time zone."""
+
+    slot = forms.CharField(required=False, widget=forms.HiddenInput)
+    other_time = forms.DateTimeField(
+        required=False,
+        label="Or another time (your time zone)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    minutes = forms.TypedChoiceField(
+        choices=[(m, f"{m} minutes") for m in (15, 30, 45, 60, 90, 120)], coerce=int
+    )
+    place = forms.CharField(max_length=300, required=False, label="Where (a video link or a place)")
+    agenda = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        slot = data.get("slot")
+        if slot:
+            try:
+                data["starts_at"] = datetime.fromisoformat(slot)
+            except ValueError:
+                raise forms.ValidationError(
+                    "That suggested time could not be read; pick again."
+                ) from None
+            if data["starts_at"].tzinfo is None:
+                raise forms.ValidationError("That suggested time has no time zone; pick again.")
+        elif data.get("other_time"):
+            data["starts_at"] = data["other_time"]
+        elif not self.errors:
+            raise forms.ValidationError("Pick one of the suggested times or enter another.")
+        return data
+
+
+class SessionForm(forms.Form):
+    place = forms.CharField(max_length=300, required=False, label="Where")
+    agenda = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Shared notes: both of you can read and edit them.",
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, label="A word why (optional)")
+
+
+class FollowUpForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Follow-up")
+    owner = forms.ChoiceField(label="Who")
+    due_on = forms.DateField(
+        required=False, label="By", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = list(owners)
+
+
+class FeedbackForm(forms.Form):
+    useful = forms.ChoiceField(
+        choices=Useful.choices, widget=forms.RadioSelect, label="Was it useful?"
+    )
+    direction = forms.ChoiceField(
+        choices=Direction.choices, widget=forms.RadioSelect, label="Which way did help go?"
+    )
+    takeaway = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What did you take away, or give back?",
+    )
+    change = forms.CharField(max_length=500, required=False, label="One thing to change next time")

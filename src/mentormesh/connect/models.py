@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -63,6 +65,7 @@ class Ask(models.Model):
         blank=True,
         related_name="+",
     )
+    intro_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -205,3 +208,160 @@ class RelationshipSide(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.relationship_id}"
+
+
+class IntroStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for the introducer"
+    FORWARDED = "forwarded", "Introduced"
+    DECLINED = "declined", "Not introduced"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Introduction(models.Model):
+    """A request to a shared contact to pass an ask on, with their own note."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intros_requested"
+    )
+    target = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    introducer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intros_to_make"
+    )
+    # How the introducer knows each side, in words ("a relationship", "Acme, Platform team").
+    shared_context = models.CharField(max_length=300)
+    note_to_introducer = models.CharField(max_length=500)
+    # The ask the target receives once forwarded.
+    skill = models.ForeignKey(Skill, on_delete=models.SET_NULL, null=True, blank=True)
+    message = models.TextField(max_length=4000)
+    question = models.CharField(max_length=500)
+    time_minutes = models.PositiveSmallIntegerField(choices=TIME_CHOICES, null=True, blank=True)
+    offer_back = models.CharField(max_length=300, blank=True)
+    check_score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    status = models.CharField(
+        max_length=10, choices=IntroStatus.choices, default=IntroStatus.REQUESTED
+    )
+    introducer_note = models.CharField(max_length=500, blank=True)
+    ask = models.OneToOneField(
+        Ask, on_delete=models.SET_NULL, null=True, blank=True, related_name="introduction"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "target"],
+                condition=Q(status="requested"),
+                name="intro_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requester=F("target"))
+                & ~Q(requester=F("introducer"))
+                & ~Q(target=F("introducer")),
+                name="intro_three_people",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.introducer} → {self.target}"
+
+
+class SessionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A proposed session holds the time for both people until it is answered.
+HOLDING_STATUSES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
+
+
+class Session(models.Model):
+    """A meeting of the two people in a relationship, stored in UTC."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="sessions"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.PROPOSED
+    )
+    place = models.CharField(max_length=300, blank=True, help_text="A video link or a place.")
+    agenda = models.TextField(max_length=2000, blank=True)
+    notes = models.TextField(max_length=4000, blank=True)
+    # iCalendar identity: the UID stays, the sequence goes up with every change.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="session_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relationship.topic} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class FollowUp(models.Model):
+    """Something one of the two will do after a session, by a date."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="follow_ups")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Useful(models.TextChoices):
+    YES = "yes", "Yes, very"
+    SOMEWHAT = "somewhat", "Somewhat"
+    NO = "no", "Not really"
+
+
+class Direction(models.TextChoices):
+    GOT = "got", "I mostly got help"
+    BOTH = "both", "Both ways"
+    GAVE = "gave", "I mostly gave help"
+
+
+class SessionFeedback(models.Model):
+    """One side's short feedback; the other side reads it once both answered or a week on."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    useful = models.CharField(max_length=8, choices=Useful.choices)
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    takeaway = models.TextField(max_length=1000, help_text="What you took away or gave back.")
+    change = models.CharField(max_length=500, blank=True, help_text="One thing to change.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "author"], name="feedback_once_per_side")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on session {self.session_id}"

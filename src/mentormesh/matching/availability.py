@@ -122,3 +122,62 @@ def _day_part(hour: int) -> str:
     if hour < _DAY_PARTS[0][0] or hour >= _NIGHT_FROM:
         return "nights"
     return next(name for first_hour, name in reversed(_DAY_PARTS) if hour >= first_hour)
+
+
+Busy = tuple[datetime, datetime]
+
+
+def common_slots(
+    first: tuple[Iterable[AvailabilityWindow], str | None],
+    second: tuple[Iterable[AvailabilityWindow], str | None],
+    *,
+    after: datetime,
+    days: int,
+    minutes: int,
+    busy: Iterable[Busy] = (),
+    step: int = 30,
+    limit: int = 8,
+) -> list[datetime]:
+    """Start times (UTC) in the next ``days`` when both people's weekly windows leave
+    ``minutes`` free and nothing in ``busy`` clashes.
+
+    ``first`` and ``second`` are (windows, time zone). Each week is placed on its own
+    dates, so a daylight-saving change moves the slots as it moves the windows. Starts
+    fall on ``step``-minute marks; one per shared window per day, earliest first, so the
+    suggestions spread over the days instead of filling one afternoon.
+    """
+    first_windows, first_zone = list(first[0]), first[1]
+    second_windows, second_zone = list(second[0]), second[1]
+    busy_list = sorted(busy)
+    until = after + timedelta(days=days)
+    length = timedelta(minutes=minutes)
+    slots: list[datetime] = []
+    monday = week_start(after.astimezone(UTC).date())
+    while monday < until and len(slots) < limit:
+        shared = overlap(
+            utc_intervals(first_windows, first_zone, monday.date()),
+            utc_intervals(second_windows, second_zone, monday.date()),
+        )
+        for start_minute, end_minute in shared:
+            window_end = monday + timedelta(minutes=end_minute)
+            start = max(monday + timedelta(minutes=start_minute), after)
+            start = _round_up(start, step)
+            while start + length <= window_end:
+                clash = next((b for b in busy_list if b[0] < start + length and b[1] > start), None)
+                if clash is None:
+                    if start + length <= until:
+                        slots.append(start)
+                    break
+                start = _round_up(clash[1], step)
+            if len(slots) >= limit:
+                break
+        monday += timedelta(days=7)
+    return sorted(slots)[:limit]
+
+
+def _round_up(moment: datetime, step: int) -> datetime:
+    moment = moment.astimezone(UTC).replace(second=0, microsecond=0) + (
+        timedelta(minutes=1) if moment.second or moment.microsecond else timedelta()
+    )
+    extra = (moment.hour * 60 + moment.minute) % step
+    return moment + timedelta(minutes=step - extra) if extra else moment

@@ -41,3 +41,17 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.email}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar feed. Anyone with it can read the feed
+    (that is how calendar apps subscribe), so the person can replace it at any time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user}"

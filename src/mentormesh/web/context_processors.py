@@ -1,12 +1,28 @@
-from mentormesh.connect.selectors import asks_waiting_count
+from django.db.models import F, Func, QuerySet, Subquery
+
+from mentormesh.connect.selectors import asks_waiting, intros_waiting, sessions_waiting
+from mentormesh.people.models import User
+
+
+def _count(queryset: QuerySet):
+    """COUNT(*) of ``queryset`` as a subquery, so several counts cost one query."""
+    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
 def pending(request) -> dict:
-    """The numbers beside the menu: asks waiting for me and unread notifications."""
+    """The numbers beside the menu, in one query: asks and introductions waiting for my
+    answer, times proposed to me, unread notifications."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "asks_waiting": asks_waiting_count(user),
-        "unread": user.notifications.filter(read_at__isnull=True).count(),
-    }
+    asks, intros, sessions, unread = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            _count(asks_waiting(user)),
+            _count(intros_waiting(user)),
+            _count(sessions_waiting(user)),
+            _count(user.notifications.filter(read_at__isnull=True)),
+        )
+        .get()
+    )
+    return {"asks_waiting": asks + intros, "sessions_waiting": sessions, "unread": unread}

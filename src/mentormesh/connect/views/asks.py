@@ -1,4 +1,4 @@
-"""Pages for asks and relationships."""
+"""Pages for asks: the composer with its live check, my asks, answering one."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ def _or_404(read, **kwargs):
 @login_required
 @require_GET
 def asks(request):
-    box = "received" if request.GET.get("box") == "received" else "sent"
-    found = (selectors.asks_received if box == "received" else selectors.asks_sent)(request.user)
+    box = request.GET.get("box")
+    box = box if box in ("received", "intros") else "sent"
+    found = {"received": selectors.asks_received, "sent": selectors.asks_sent,
+             "intros": selectors.intros_of}[box](request.user)  # fmt: skip
     context = {"box": box, "asks": found[:100], "stats": selectors.ask_stats(request.user)}
     return render(request, "connect/asks.html", context)
 
@@ -83,7 +85,13 @@ def ask_new(request, handle: str):
             return redirect("ask", ask_id=ask.pk)
     if form.is_bound:
         check = _check(request, recipient.handle, form.data)
-    context = {"form": form, "profile": profile, "person": recipient, "check": check}
+    context = {
+        "form": form,
+        "profile": profile,
+        "person": recipient,
+        "check": check,
+        "contacts": selectors.shared_contacts(viewer=request.user, target=recipient),
+    }
     return render(request, "connect/ask_new.html", context, status=400 if form.errors else 200)
 
 
@@ -187,37 +195,3 @@ def block(request, handle: str):
     else:
         messages.success(request, f"@{handle} can no longer ask you, and will not be suggested.")
     return redirect("asks")
-
-
-@login_required
-@require_GET
-def relationships(request):
-    return render(
-        request,
-        "connect/relationships.html",
-        {"relationships": selectors.relationships_of(request.user)},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def relationship(request, relationship_id: int):
-    found = _or_404(
-        selectors.relationship_get, viewer=request.user, relationship_id=relationship_id
-    )
-    mine = next((side for side in found.sides.all() if side.user_id == request.user.pk), None)
-    initial = {"topic": found.topic, "status": found.status, "cadence_days": found.cadence_days,
-               "gives": mine.gives if mine else "", "gets": mine.gets if mine else ""}  # fmt: skip
-    form = forms.RelationshipForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relationship_update(
-                relationship_id=found.pk, by=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("relationship", relationship_id=found.pk)
-    context = {"relationship": found, "other": found.other(request.user), "form": form}
-    return render(request, "connect/relationship.html", context, status=400 if form.errors else 200)

@@ -1,12 +1,12 @@
-"""Writes for asks and relationships. Every answer is a conditional update on the ask's
+"""Writes for asks and blocks. Every answer is a conditional update on the ask's
 status, so a double-submitted form or a race changes nothing the second time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,14 +19,13 @@ from mentormesh.connect.models import (
     Block,
     DeclineKind,
     Relationship,
-    RelationshipSide,
-    RelationshipStatus,
     Report,
 )
+from mentormesh.connect.services.relationships import relationship_start
 from mentormesh.discover.network import network_changed
 from mentormesh.errors import Conflict, DomainError, NotFound, PermissionDenied, TooMany
 from mentormesh.notifications.services import notify
-from mentormesh.people.models import User
+from mentormesh.people.models import Skill, User
 from mentormesh.people.selectors import profile_for, skill_resolve
 
 REMIND_AFTER = timedelta(days=3)
@@ -43,22 +42,32 @@ def _visible_user(viewer: User, handle: str) -> User:
     return profile_for(viewer=viewer, handle=handle).user
 
 
-@transaction.atomic
-def ask_send(
+@dataclass(frozen=True)
+class AskDraft:
+    """An ask that passed every check, ready to send now or once an introducer forwards it."""
+
+    recipient: User
+    message: str
+    question: str
+    time_minutes: int | None
+    offer_back: str
+    skill: Skill | None
+    score: int
+
+
+def ask_draft(
     *,
     sender: User,
-    recipient_handle: str,
+    recipient: User,
     message: str,
     question: str,
     time_minutes: int | None,
     offer_back: str = "",
     skill_name: str = "",
-    introduced_by: User | None = None,
-) -> Ask:
-    """Send an ask once the checker finds nothing that blocks it."""
-    from mentormesh.connect import tasks
-
-    recipient = _visible_user(sender, recipient_handle)
+    shared_context: tuple[str, ...] = (),
+) -> AskDraft:
+    """Check an ask before it goes out: who may ask whom, the fields, the weekly limit and
+    the context checker. ``shared_context`` is what the two have in common (an introducer)."""
     if recipient.pk == sender.pk:
         raise DomainError("You cannot ask yourself.", field="recipient")
     if Block.objects.filter(blocker=recipient, blocked=sender).exists():
@@ -94,36 +103,63 @@ def ask_send(
         message=message,
         question=question,
         time_minutes=time_minutes,
+        shared_context=shared_context,
     )
     blocking = [f for f in check.findings if f.severity == checker.BLOCK]
     if not check.ready:
         worst = blocking[0] if blocking else check.findings[0]
         raise DomainError(worst.message, field="message", code=f"not_ready:{worst.code}")
+    return AskDraft(recipient, message.strip(), question, time_minutes, offer_back.strip(),
+                    skill, check.score)  # fmt: skip
+
+
+@transaction.atomic
+def ask_send(
+    *,
+    sender: User,
+    recipient_handle: str,
+    message: str,
+    question: str,
+    time_minutes: int | None,
+    offer_back: str = "",
+    skill_name: str = "",
+) -> Ask:
+    """Send an ask once the checker finds nothing that blocks it."""
+    draft = ask_draft(
+        sender=sender, recipient=_visible_user(sender, recipient_handle), message=message,
+        question=question, time_minutes=time_minutes, offer_back=offer_back,
+        skill_name=skill_name,
+    )  # fmt: skip
+    return ask_create(sender=sender, draft=draft)
+
+
+def ask_create(
+    *, sender: User, draft: AskDraft, introduced_by: User | None = None, intro_note: str = ""
+) -> Ask:
+    """Write a checked ask, tell the recipient, and queue its reminder and expiry."""
+    from mentormesh.connect import tasks
+
+    recipient = draft.recipient
     now = timezone.now()
     try:
         with transaction.atomic():
             ask = Ask.objects.create(
-                sender=sender,
-                recipient=recipient,
-                skill=skill,
-                message=message.strip(),
-                question=question,
-                time_minutes=time_minutes,
-                offer_back=offer_back.strip(),
-                check_score=check.score,
-                expires_at=now + EXPIRE_AFTER,
-                introduced_by=introduced_by,
-            )
+                sender=sender, recipient=recipient, skill=draft.skill, message=draft.message,
+                question=draft.question, time_minutes=draft.time_minutes,
+                offer_back=draft.offer_back, check_score=draft.score,
+                expires_at=now + EXPIRE_AFTER, introduced_by=introduced_by, intro_note=intro_note,
+            )  # fmt: skip
     except IntegrityError:
+        who = f"@{sender.handle} already has" if introduced_by else "You already have"
         raise Conflict(
-            f"You already have an open ask to @{recipient.handle}. Wait for their answer "
-            "or withdraw it first.",
+            f"{who} an open ask to @{recipient.handle}. Wait for the answer or withdraw it first.",
             field="recipient",
         ) from None
+    via = f"@{introduced_by.handle} introduced @{sender.handle}, who" if introduced_by else ""
     notify(
         user=recipient,
         kind="ask_received",
-        text=f"@{sender.handle} asks: {question}",
+        text=f"{via or '@' + sender.handle} asks: {draft.question}",
         url=_ask_url(ask),
     )
     transaction.on_commit(
@@ -324,82 +360,3 @@ def block_add(*, by: User, handle: str) -> Block:
 def block_remove(*, by: User, handle: str) -> None:
     Block.objects.filter(blocker=by, blocked__handle=handle.lower().removeprefix("@")).delete()
     network_changed()
-
-
-def relationship_start(
-    *, one: User, other: User, topic: str, ask: Ask | None = None
-) -> Relationship:
-    """The pair's live relationship, started now unless they already have one."""
-    first, second = sorted((one, other), key=lambda user: user.pk)
-    live = Relationship.objects.filter(first=first, second=second).exclude(
-        status=RelationshipStatus.ENDED
-    )
-    existing = live.first()
-    if existing is not None:
-        return existing
-    relationship = Relationship.objects.create(
-        first=first,
-        second=second,
-        topic=topic[:200],
-        started_by_ask=ask,
-        last_contact_at=timezone.now(),
-    )
-    RelationshipSide.objects.bulk_create(
-        [RelationshipSide(relationship=relationship, user=user) for user in (first, second)]
-    )
-    return relationship
-
-
-def _relationship_for(relationship_id: int, user: User) -> Relationship:
-    relationship = (
-        Relationship.objects.filter(Q(first=user) | Q(second=user), pk=relationship_id)
-        .select_related("first__profile", "second__profile")
-        .first()
-    )
-    if relationship is None:
-        raise NotFound(f"No relationship {relationship_id} of yours.")
-    return relationship
-
-
-@transaction.atomic
-def relationship_update(
-    *,
-    relationship_id: int,
-    by: User,
-    status: str | None = None,
-    cadence_days: int | None = None,
-    gives: str | None = None,
-    gets: str | None = None,
-    topic: str | None = None,
-) -> Relationship:
-    """Either person may change the status, cadence and topic, and their own gives/gets."""
-    relationship = _relationship_for(relationship_id, by)
-    if status is not None:
-        if status not in RelationshipStatus.values:
-            raise DomainError(
-                f"status: choose one of {', '.join(RelationshipStatus.values)}.", field="status"
-            )
-        if relationship.status == RelationshipStatus.ENDED and status != RelationshipStatus.ENDED:
-            raise Conflict("This relationship has ended; start a new one with a new ask.")
-        relationship.status = status
-    if cadence_days is not None:
-        if not 1 <= cadence_days <= 365:
-            raise DomainError("cadence_days: between 1 and 365.", field="cadence_days")
-        relationship.cadence_days = cadence_days
-    if topic is not None:
-        if not topic.strip() or len(topic) > 200:
-            raise DomainError("topic: 1 to 200 characters.", field="topic")
-        relationship.topic = topic.strip()
-    relationship.save()
-    side_changes = {
-        name: value.strip()
-        for name, value in (("gives", gives), ("gets", gets))
-        if value is not None
-    }
-    for name, value in side_changes.items():
-        if len(value) > 300:
-            raise DomainError(f"{name}: at most 300 characters.", field=name)
-    if side_changes:
-        RelationshipSide.objects.filter(relationship=relationship, user=by).update(**side_changes)
-    network_changed()
-    return relationship

@@ -1,4 +1,4 @@
-"""Reads for asks and relationships; every one is limited to the viewer's own."""
+"""Reads for asks; every one is limited to the viewer's own."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ DECLINED_RECENTLY = timedelta(days=90)
 KEEP_GOING = 5
 
 
-def recipient_context(recipient: User) -> checker.Recipient:
+def recipient_context(recipient: User, shared_context: tuple[str, ...] = ()) -> checker.Recipient:
     """What the recipient publishes about themselves, for the checker and the composer."""
     profile = Profile.objects.get(user=recipient)
     topics = [offer.skill.name for offer in recipient.offered_skills.select_related("skill")]
@@ -38,22 +38,30 @@ def recipient_context(recipient: User) -> checker.Recipient:
     return checker.Recipient(
         name=profile.display_name,
         handle=recipient.handle,
-        topics=tuple(topics),
+        topics=(*topics, *shared_context),
         bio=profile.bio,
         monthly_minutes=profile.hours_per_month * 60 if profile.open_to_mentor else 0,
     )
 
 
 def ask_check(
-    *, sender: User, recipient: User, message: str, question: str = "", time_minutes: int | None
+    *,
+    sender: User,
+    recipient: User,
+    message: str,
+    question: str = "",
+    time_minutes: int | None,
+    shared_context: tuple[str, ...] = (),
 ) -> checker.Check:
+    """``shared_context``: what sender and recipient have in common, which the message may
+    refer to as well (the introducer, for an introduction)."""
     earlier = Ask.objects.filter(
         sender=sender, created_at__gte=timezone.now() - COPY_PASTE_WINDOW
     ).exclude(recipient=recipient)
     return checker.check_ask(
         message,
         question=question,
-        recipient=recipient_context(recipient),
+        recipient=recipient_context(recipient, shared_context),
         time_minutes=time_minutes,
         earlier_messages=[f"{m}\n\n{q}" for m, q in earlier.values_list("message", "question")],
     )
@@ -91,9 +99,9 @@ def asks_received(viewer: User) -> QuerySet[Ask]:
     return Ask.objects.filter(recipient=viewer).select_related("sender__profile", "skill")
 
 
-def asks_waiting_count(viewer: User) -> int:
-    """Asks waiting for my decision: the number shown beside "Asks" in the menu."""
-    return Ask.objects.filter(recipient=viewer, status=AskStatus.PENDING).count()
+def asks_waiting(viewer: User) -> QuerySet[Ask]:
+    """Asks waiting for my decision: counted beside "Asks" in the menu."""
+    return Ask.objects.filter(recipient=viewer, status=AskStatus.PENDING)
 
 
 @dataclass(frozen=True)
@@ -177,18 +185,3 @@ def keep_going(*, viewer: User, ask: Ask) -> list[NextPerson]:
     visible = {p.pk: p for p in with_cards(profiles_visible_to(viewer).filter(user_id__in=wanted))}
     reasons = {network.user_id(m.person_id): m.reasons for m in matches}
     return [NextPerson(visible[uid], reasons[uid]) for uid in wanted if uid in visible][:KEEP_GOING]
-
-
-def relationships_of(viewer: User) -> QuerySet[Relationship]:
-    return (
-        Relationship.objects.filter(Q(first=viewer) | Q(second=viewer))
-        .select_related("first__profile", "second__profile")
-        .prefetch_related("sides")
-    )
-
-
-def relationship_get(*, viewer: User, relationship_id: int) -> Relationship:
-    relationship = relationships_of(viewer).filter(pk=relationship_id).first()
-    if relationship is None:
-        raise NotFound(f"No relationship {relationship_id} of yours.")
-    return relationship

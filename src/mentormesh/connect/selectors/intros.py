@@ -1,0 +1,129 @@
+"""Reads for warm introductions: whom two people both know, and the introductions I am in.
+
+A contact is someone I know through a live relationship or an organization (closest when
+we share a team, that is a department). Later apps add their own kinds (people met at
+events) by registering a source in ``contact_sources`` from their ``AppConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from mentormesh.connect.models import (
+    Block,
+    Introduction,
+    IntroStatus,
+    Relationship,
+    RelationshipStatus,
+)
+from mentormesh.errors import NotFound
+from mentormesh.people.models import Membership, Profile, User
+from mentormesh.people.selectors import profiles_visible_to
+
+# user id → {contact's user id: (strength, how they know each other, in words)}
+ContactSource = Callable[[int], Mapping[int, tuple[int, str]]]
+RELATIONSHIP, TEAM, ORGANIZATION = 3, 2, 1
+MAX_CONTACTS = 5
+
+
+def _relationship_contacts(user_id: int) -> dict[int, tuple[int, str]]:
+    live = Relationship.objects.filter(Q(first_id=user_id) | Q(second_id=user_id)).exclude(
+        status=RelationshipStatus.ENDED
+    )
+    return {
+        (second if first == user_id else first): (RELATIONSHIP, f"a relationship: {topic}")
+        for first, second, topic in live.values_list("first_id", "second_id", "topic")
+    }
+
+
+def _organization_contacts(user_id: int) -> dict[int, tuple[int, str]]:
+    mine = {
+        org_id: (name, department)
+        for org_id, name, department in Membership.objects.filter(user_id=user_id).values_list(
+            "organization_id", "organization__name", "department"
+        )
+    }
+    found: dict[int, tuple[int, str]] = {}
+    rows = Membership.objects.filter(organization_id__in=mine).exclude(user_id=user_id)
+    for other_id, org_id, department in rows.values_list(
+        "user_id", "organization_id", "department"
+    ):
+        name, my_department = mine[org_id]
+        if department and department == my_department:
+            contact = (TEAM, f"the {department} team at {name}")
+        else:
+            contact = (ORGANIZATION, name)
+        if contact[0] > found.get(other_id, (0, ""))[0]:
+            found[other_id] = contact
+    return found
+
+
+contact_sources: list[ContactSource] = [_relationship_contacts, _organization_contacts]
+
+
+def _contacts(user_id: int) -> dict[int, tuple[int, str]]:
+    known: dict[int, tuple[int, str]] = {}
+    for source in contact_sources:
+        for other_id, contact in source(user_id).items():
+            if contact[0] > known.get(other_id, (0, ""))[0]:
+                known[other_id] = contact
+    return known
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    profile: Profile
+    with_me: str  # how I know them
+    with_them: str  # how they know the person I want to reach
+
+    @property
+    def context(self) -> str:
+        """In words, for the introduction record and the checker."""
+        return f"{self.profile.display_name}: {self.with_them}"
+
+
+def shared_contacts(*, viewer: User, target: User) -> list[SharedContact]:
+    """People who know both the viewer and the target, closest ties first; never someone
+    in a block with either of them, and only people the viewer may see."""
+    mine, theirs = _contacts(viewer.pk), _contacts(target.pk)
+    both = set(mine) & set(theirs) - {viewer.pk, target.pk}
+    blocked = Block.objects.filter(
+        Q(blocker_id__in=[viewer.pk, target.pk], blocked_id__in=both)
+        | Q(blocked_id__in=[viewer.pk, target.pk], blocker_id__in=both)
+    ).values_list("blocker_id", "blocked_id")
+    both -= {user_id for pair in blocked for user_id in pair}
+    ranked = sorted(both, key=lambda uid: (-(mine[uid][0] + theirs[uid][0]), uid))
+    visible = {
+        profile.user_id: profile
+        for profile in profiles_visible_to(viewer)
+        .filter(user_id__in=ranked[: MAX_CONTACTS * 4])
+        .select_related("user")
+    }
+    return [
+        SharedContact(visible[uid], mine[uid][1], theirs[uid][1])
+        for uid in ranked
+        if uid in visible
+    ][:MAX_CONTACTS]
+
+
+def intros_of(viewer: User) -> QuerySet[Introduction]:
+    """The requester and the introducer see an introduction. The person introduced sees
+    the ask it became, with the introducer's note, and never the note to the introducer."""
+    return Introduction.objects.filter(Q(requester=viewer) | Q(introducer=viewer)).select_related(
+        "requester__profile", "target__profile", "introducer__profile", "skill"
+    )
+
+
+def intro_get(*, viewer: User, intro_id: int) -> Introduction:
+    intro = intros_of(viewer).filter(pk=intro_id).first()
+    if intro is None:
+        raise NotFound(f"No introduction {intro_id} of yours.")
+    return intro
+
+
+def intros_waiting(viewer: User) -> QuerySet[Introduction]:
+    """Introductions I was asked to make and have not answered: counted beside "Asks"."""
+    return Introduction.objects.filter(introducer=viewer, status=IntroStatus.REQUESTED)
