@@ -8,9 +8,12 @@ class ConnectConfig(AppConfig):
 
     def ready(self) -> None:
         from mentormesh.connect import discovery
+        from mentormesh.connect.demo import demo_activity
         from mentormesh.connect.selectors import calendar_items
         from mentormesh.notifications.calendar import calendar_sources
+        from mentormesh.people.demo import demo_extras
 
         discovery.register()
-        if calendar_items not in calendar_sources:
-            calendar_sources.append(calendar_items)
+        for registry, hook in ((calendar_sources, calendar_items), (demo_extras, demo_activity)):
+            if hook not in registry:
+                registry.append(hook)

@@ -91,7 +91,7 @@ class ProposeForm(forms.Form):
     slot = forms.CharField(required=False, widget=forms.HiddenInput)
     other_time = forms.DateTimeField(
         required=False,
-        label="Or another time (your time zone)",
+        label="Date and time (your time zone)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

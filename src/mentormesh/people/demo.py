@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 
@@ -34,6 +35,9 @@ from mentormesh.people.signals import people_bulk_changed
 from mentormesh.text import render_markdown
 
 DEMO_HANDLE = "demo"
+# Later apps give the demo account some history of their own (relationships, sessions,
+# introductions) by registering a function here from their AppConfig.ready.
+demo_extras: list[Callable[[User, random.Random], None]] = []
 
 ORGANIZATIONS = [
     ("northwind", "Northwind Analytics", OrganizationKind.COMPANY, ["Engineering", "Data", "Design", "Product", "Sales", "Finance", "People"]),
@@ -284,6 +288,9 @@ def build_demo_network(*, people: int = 300, seed: int = 1) -> DemoResult:
                         (ProfileLanguage, languages), (Membership, memberships)):  # fmt: skip
         model.objects.bulk_create(rows, batch_size=2000)
     login = demo_login_reset()
+    demo_user = User.objects.get(handle=DEMO_HANDLE)
+    for extra in demo_extras:
+        extra(demo_user, rng)
     people_bulk_changed.send(sender=build_demo_network)
     return DemoResult(
         people=people,

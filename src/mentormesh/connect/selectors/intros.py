@@ -34,7 +34,7 @@ def _relationship_contacts(user_id: int) -> dict[int, tuple[int, str]]:
         status=RelationshipStatus.ENDED
     )
     return {
-        (second if first == user_id else first): (RELATIONSHIP, f"a relationship: {topic}")
+        (second if first == user_id else first): (RELATIONSHIP, f"your relationship “{topic}”")
         for first, second, topic in live.values_list("first_id", "second_id", "topic")
     }
 
@@ -76,13 +76,9 @@ def _contacts(user_id: int) -> dict[int, tuple[int, str]]:
 @dataclass(frozen=True)
 class SharedContact:
     profile: Profile
-    with_me: str  # how I know them
-    with_them: str  # how they know the person I want to reach
-
-    @property
-    def context(self) -> str:
-        """In words, for the introduction record and the checker."""
-        return f"{self.profile.display_name}: {self.with_them}"
+    # How they know me, and the person I want to reach, as the end of "through …".
+    with_me: str
+    with_them: str
 
 
 def shared_contacts(*, viewer: User, target: User) -> list[SharedContact]:

@@ -70,7 +70,8 @@ def intro_request(
         with transaction.atomic():
             intro = Introduction.objects.create(
                 requester=requester, target=target, introducer=introducer,
-                shared_context=via.context[:300], note_to_introducer=note, skill=draft.skill,
+                shared_context=f"You know @{requester.handle} through {via.with_me} and "
+                f"@{target.handle} through {via.with_them}."[:300], note_to_introducer=note, skill=draft.skill,
                 message=draft.message, question=draft.question, time_minutes=draft.time_minutes,
                 offer_back=draft.offer_back, check_score=draft.score,
             )  # fmt: skip
