@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from mentormesh.people.models import Skill
 
@@ -191,6 +193,11 @@ class Relationship(models.Model):
 
     def other(self, user) -> object:
         return self.second if user.pk == self.first_id else self.first
+
+    @property
+    def overdue(self) -> bool:
+        """Quiet for longer than the cadence the two agreed."""
+        return timezone.now() - self.last_contact_at > timedelta(days=self.cadence_days)
 
 
 class RelationshipSide(models.Model):

@@ -85,7 +85,13 @@ def shared_contacts(*, viewer: User, target: User) -> list[SharedContact]:
     """People who know both the viewer and the target, closest ties first; never someone
     in a block with either of them, and only people the viewer may see."""
     mine, theirs = _contacts(viewer.pk), _contacts(target.pk)
-    both = set(mine) & set(theirs) - {viewer.pk, target.pk}
+    # Someone who merely shares an organization with each side is no warmer than a cold ask:
+    # at least one of the two ties must be a relationship or a team.
+    both = {
+        uid
+        for uid in set(mine) & set(theirs) - {viewer.pk, target.pk}
+        if mine[uid][0] + theirs[uid][0] > 2 * ORGANIZATION
+    }
     blocked = Block.objects.filter(
         Q(blocker_id__in=[viewer.pk, target.pk], blocked_id__in=both)
         | Q(blocked_id__in=[viewer.pk, target.pk], blocker_id__in=both)

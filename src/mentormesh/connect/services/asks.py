@@ -91,6 +91,8 @@ def ask_draft(
         skill = skill_resolve(skill_name)
         if skill is None:
             raise DomainError(f"No skill called “{skill_name}”.", field="skill")
+    # The sender's row lock makes two simultaneous sends count one after the other.
+    User.objects.select_for_update().filter(pk=sender.pk).first()
     week_ago = timezone.now() - timedelta(days=7)
     if Ask.objects.filter(sender=sender, created_at__gte=week_ago).count() >= ASKS_PER_WEEK:
         raise TooMany(
