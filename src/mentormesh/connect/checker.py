@@ -146,12 +146,14 @@ _ASKING = re.compile(
     r"\bhow\s+(did|do|would|should)\s+you\b|\bwhat\s+(did|do|would)\s+you\b",
     re.IGNORECASE,
 )
+# "any advice?" ends in punctuation, where a closing \b cannot match: it has its own branch.
 _VAGUE = re.compile(
-    r"\b(pick\s+your\s+brain|any\s+(advice|tips|guidance|help)\s*(\?|\.|$)|"
+    r"\b(pick\s+your\s+brain|"
     r"help\s+me\s+with\s+my\s+career|be\s+my\s+mentor|mentor\s+me|"
     r"(have\s+a|grab\s+a|virtual)\s+coffee|connect\s+and\s+chat|"
-    r"(just\s+)?(want|wanted|like)\s+to\s+(connect|chat|network)|anything\s+you\s+can\s+share)\b",
-    re.IGNORECASE,
+    r"(just\s+)?(want|wanted|like)\s+to\s+(connect|chat|network)|anything\s+you\s+can\s+share)\b|"
+    r"\bany\s+(advice|tips|guidance|help)\s*(\?|\.|!|$)",
+    re.IGNORECASE | re.MULTILINE,
 )
 # What makes a question concrete: a number, a named thing, or a specific situation.
 _CONCRETE = re.compile(

@@ -41,7 +41,11 @@ def apply_domain_error(form: forms.Form, error) -> None:
 
 class LoginForm(AuthenticationForm):
     # django-axes counts failures per handle and address and locks out after the limit.
-    username = forms.CharField(label="Handle or email", max_length=254)
+    username = forms.CharField(
+        label="Handle or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
 
     def clean_username(self) -> str:
         """One spelling per account (its handle), because axes counts failures per username

@@ -32,6 +32,7 @@ REMIND_AFTER = timedelta(days=3)
 EXPIRE_AFTER = timedelta(days=14)
 ASKS_PER_WEEK = 10
 TIME_MINUTES = (15, 30, 45, 60)
+TOPIC_LENGTH = 80
 
 
 def _ask_url(ask: Ask) -> str:
@@ -192,6 +193,13 @@ def _move(ask: Ask, *, from_statuses, **changes) -> None:
         setattr(ask, name, value)
 
 
+def _topic_of(ask: Ask) -> str:
+    """The question, cut at a word to fit a heading: what the two will work on."""
+    if len(ask.question) <= TOPIC_LENGTH:
+        return ask.question
+    return ask.question[: TOPIC_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
 @transaction.atomic
 def ask_accept(*, ask_id: int, by: User, topic: str = "") -> Relationship:
     ask = _ask_as(ask_id, by, role="recipient", action="accept")
@@ -202,7 +210,7 @@ def ask_accept(*, ask_id: int, by: User, topic: str = "") -> Relationship:
         answered_at=timezone.now(),
     )
     relationship = relationship_start(
-        one=ask.sender, other=ask.recipient, topic=topic or ask.question, ask=ask
+        one=ask.sender, other=ask.recipient, topic=topic or _topic_of(ask), ask=ask
     )
     notify(
         user=ask.sender,

@@ -20,11 +20,9 @@ from mentormesh.people.forms import apply_domain_error
 @login_required
 @require_GET
 def relationships(request):
-    return render(
-        request,
-        "connect/relationships.html",
-        {"relationships": selectors.relationships_of(request.user)},
-    )
+    waiting = {s.relationship_id: s for s in selectors.sessions_waiting(request.user)}
+    rows = [(r, waiting.get(r.pk)) for r in selectors.relationships_of(request.user)]
+    return render(request, "connect/relationships.html", {"rows": rows})
 
 
 @login_required
