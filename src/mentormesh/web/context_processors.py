@@ -25,4 +25,10 @@ def pending(request) -> dict:
         )
         .get()
     )
-    return {"asks_waiting": asks + intros, "sessions_waiting": sessions, "unread": unread}
+    return {
+        "asks_waiting": asks + intros,
+        # Where the count leads: the tab that lists what is waiting.
+        "asks_box": "received" if asks else "intros" if intros else "",
+        "sessions_waiting": sessions,
+        "unread": unread,
+    }

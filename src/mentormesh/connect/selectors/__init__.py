@@ -22,8 +22,10 @@ from mentormesh.connect.selectors.asks import (
 from mentormesh.connect.selectors.intros import (
     MAX_CONTACTS,
     SharedContact,
+    Tie,
     intro_get,
     intros_of,
+    intros_open_by,
     intros_waiting,
     shared_contacts,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "NextPerson",
     "SharedContact",
     "Slot",
+    "Tie",
     "ask_check",
     "ask_check_for_handle",
     "ask_get",
@@ -77,6 +80,7 @@ __all__ = [
     "in_zone",
     "intro_get",
     "intros_of",
+    "intros_open_by",
     "intros_waiting",
     "keep_going",
     "people_left_out",

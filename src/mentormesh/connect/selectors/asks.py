@@ -14,6 +14,7 @@ from mentormesh.connect.models import (
     Ask,
     AskStatus,
     Block,
+    Introduction,
     Relationship,
     RelationshipStatus,
 )
@@ -55,15 +56,22 @@ def ask_check(
 ) -> checker.Check:
     """``shared_context``: what sender and recipient have in common, which the message may
     refer to as well (the introducer, for an introduction)."""
-    earlier = Ask.objects.filter(
-        sender=sender, created_at__gte=timezone.now() - COPY_PASTE_WINDOW
-    ).exclude(recipient=recipient)
+    since = timezone.now() - COPY_PASTE_WINDOW
+    asks = Ask.objects.filter(sender=sender, created_at__gte=since).exclude(recipient=recipient)
+    intros = Introduction.objects.filter(
+        requester=sender, created_at__gte=since, ask__isnull=True
+    ).exclude(target=recipient)
+    earlier = [
+        f"{message}\n\n{question}"
+        for rows in (asks, intros)
+        for message, question in rows.values_list("message", "question")
+    ]
     return checker.check_ask(
         message,
         question=question,
         recipient=recipient_context(recipient, shared_context),
         time_minutes=time_minutes,
-        earlier_messages=[f"{m}\n\n{q}" for m, q in earlier.values_list("message", "question")],
+        earlier_messages=earlier,
     )
 
 

@@ -23,53 +23,68 @@ from mentormesh.errors import NotFound
 from mentormesh.people.models import Membership, Profile, User
 from mentormesh.people.selectors import profiles_visible_to
 
-# user id → {contact's user id: (strength, how they know each other, in words)}
-ContactSource = Callable[[int], Mapping[int, tuple[int, str]]]
+
+@dataclass(frozen=True)
+class Tie:
+    """How one person knows another: a strength to rank by, and words for the end of
+    "through …": ``own`` for the two people themselves, ``shown`` for anyone else (a
+    relationship's topic is theirs to share, so others read only "a relationship")."""
+
+    strength: int
+    own: str
+    shown: str
+
+
+# user id → {contact's user id: tie}
+ContactSource = Callable[[int], Mapping[int, Tie]]
 RELATIONSHIP, TEAM, ORGANIZATION = 3, 2, 1
 MAX_CONTACTS = 5
 
 
-def _relationship_contacts(user_id: int) -> dict[int, tuple[int, str]]:
+def _relationship_contacts(user_id: int) -> dict[int, Tie]:
     live = Relationship.objects.filter(Q(first_id=user_id) | Q(second_id=user_id)).exclude(
         status=RelationshipStatus.ENDED
     )
     return {
-        (second if first == user_id else first): (RELATIONSHIP, f"your relationship “{topic}”")
+        (second if first == user_id else first): Tie(
+            RELATIONSHIP, f"your relationship “{topic}”", "a relationship"
+        )
         for first, second, topic in live.values_list("first_id", "second_id", "topic")
     }
 
 
-def _organization_contacts(user_id: int) -> dict[int, tuple[int, str]]:
+def _organization_contacts(user_id: int) -> dict[int, Tie]:
     mine = {
         org_id: (name, department)
         for org_id, name, department in Membership.objects.filter(user_id=user_id).values_list(
             "organization_id", "organization__name", "department"
         )
     }
-    found: dict[int, tuple[int, str]] = {}
+    found: dict[int, Tie] = {}
     rows = Membership.objects.filter(organization_id__in=mine).exclude(user_id=user_id)
     for other_id, org_id, department in rows.values_list(
         "user_id", "organization_id", "department"
     ):
         name, my_department = mine[org_id]
         if department and department == my_department:
-            contact = (TEAM, f"the {department} team at {name}")
+            words = f"the {department} team at {name}"
+            tie = Tie(TEAM, words, words)
         else:
-            contact = (ORGANIZATION, name)
-        if contact[0] > found.get(other_id, (0, ""))[0]:
-            found[other_id] = contact
+            tie = Tie(ORGANIZATION, name, name)
+        if other_id not in found or tie.strength > found[other_id].strength:
+            found[other_id] = tie
     return found
 
 
 contact_sources: list[ContactSource] = [_relationship_contacts, _organization_contacts]
 
 
-def _contacts(user_id: int) -> dict[int, tuple[int, str]]:
-    known: dict[int, tuple[int, str]] = {}
+def _contacts(user_id: int) -> dict[int, Tie]:
+    known: dict[int, Tie] = {}
     for source in contact_sources:
-        for other_id, contact in source(user_id).items():
-            if contact[0] > known.get(other_id, (0, ""))[0]:
-                known[other_id] = contact
+        for other_id, tie in source(user_id).items():
+            if other_id not in known or tie.strength > known[other_id].strength:
+                known[other_id] = tie
     return known
 
 
@@ -84,31 +99,30 @@ class SharedContact:
 def shared_contacts(*, viewer: User, target: User) -> list[SharedContact]:
     """People who know both the viewer and the target, closest ties first; never someone
     in a block with either of them, and only people the viewer may see."""
+    if viewer.pk == target.pk:
+        return []
     mine, theirs = _contacts(viewer.pk), _contacts(target.pk)
     # Someone who merely shares an organization with each side is no warmer than a cold ask:
     # at least one of the two ties must be a relationship or a team.
     both = {
         uid
         for uid in set(mine) & set(theirs) - {viewer.pk, target.pk}
-        if mine[uid][0] + theirs[uid][0] > 2 * ORGANIZATION
+        if mine[uid].strength + theirs[uid].strength > 2 * ORGANIZATION
     }
     blocked = Block.objects.filter(
         Q(blocker_id__in=[viewer.pk, target.pk], blocked_id__in=both)
         | Q(blocked_id__in=[viewer.pk, target.pk], blocker_id__in=both)
     ).values_list("blocker_id", "blocked_id")
     both -= {user_id for pair in blocked for user_id in pair}
-    ranked = sorted(both, key=lambda uid: (-(mine[uid][0] + theirs[uid][0]), uid))
     visible = {
         profile.user_id: profile
-        for profile in profiles_visible_to(viewer)
-        .filter(user_id__in=ranked[: MAX_CONTACTS * 4])
-        .select_related("user")
+        for profile in profiles_visible_to(viewer).filter(user_id__in=both).select_related("user")
     }
+    ranked = sorted(visible, key=lambda uid: (-(mine[uid].strength + theirs[uid].strength), uid))
     return [
-        SharedContact(visible[uid], mine[uid][1], theirs[uid][1])
-        for uid in ranked
-        if uid in visible
-    ][:MAX_CONTACTS]
+        SharedContact(visible[uid], mine[uid].own, theirs[uid].shown)
+        for uid in ranked[:MAX_CONTACTS]
+    ]
 
 
 def intros_of(viewer: User) -> QuerySet[Introduction]:
@@ -124,6 +138,10 @@ def intro_get(*, viewer: User, intro_id: int) -> Introduction:
     if intro is None:
         raise NotFound(f"No introduction {intro_id} of yours.")
     return intro
+
+
+def intros_open_by(requester: User) -> QuerySet[Introduction]:
+    return Introduction.objects.filter(requester=requester, status=IntroStatus.REQUESTED)
 
 
 def intros_waiting(viewer: User) -> QuerySet[Introduction]:

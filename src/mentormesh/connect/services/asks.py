@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from mentormesh.connect.models import (
     AskStatus,
     Block,
     DeclineKind,
+    IntroStatus,
     Relationship,
     Report,
 )
@@ -95,7 +97,12 @@ def ask_draft(
     # The sender's row lock makes two simultaneous sends count one after the other.
     User.objects.select_for_update().filter(pk=sender.pk).first()
     week_ago = timezone.now() - timedelta(days=7)
-    if Ask.objects.filter(sender=sender, created_at__gte=week_ago).count() >= ASKS_PER_WEEK:
+    # Introductions waiting to be forwarded are asks on their way, and count as such.
+    sent = Ask.objects.filter(sender=sender, created_at__gte=week_ago).count()
+    if (
+        sent + selectors.intros_open_by(sender).filter(created_at__gte=week_ago).count()
+        >= ASKS_PER_WEEK
+    ):
         raise TooMany(
             f"You have sent {ASKS_PER_WEEK} asks this week, the most we allow. Follow up on "
             "the ones you have; the limit keeps asks personal."
@@ -128,8 +135,15 @@ def ask_send(
     skill_name: str = "",
 ) -> Ask:
     """Send an ask once the checker finds nothing that blocks it."""
+    recipient = _visible_user(sender, recipient_handle)
+    if selectors.intros_open_by(sender).filter(target=recipient).exists():
+        raise Conflict(
+            f"You asked for an introduction to @{recipient.handle}; withdraw it before asking "
+            "directly.",
+            field="recipient",
+        )
     draft = ask_draft(
-        sender=sender, recipient=_visible_user(sender, recipient_handle), message=message,
+        sender=sender, recipient=recipient, message=message,
         question=question, time_minutes=time_minutes, offer_back=offer_back,
         skill_name=skill_name,
     )  # fmt: skip
@@ -359,8 +373,13 @@ def block_add(*, by: User, handle: str) -> Block:
     if other.pk == by.pk:
         raise DomainError("You cannot block yourself.", field="handle")
     block, _ = Block.objects.get_or_create(blocker=by, blocked=other)
+    now = timezone.now()
     Ask.objects.filter(sender=other, recipient=by, status__in=OPEN_STATUSES).update(
-        status=AskStatus.DECLINED, answered_at=timezone.now()
+        status=AskStatus.DECLINED, answered_at=now
+    )
+    # Their requests that would reach me, or that I was asked to pass on, close too.
+    selectors.intros_open_by(other).filter(Q(target=by) | Q(introducer=by)).update(
+        status=IntroStatus.DECLINED, answered_at=now
     )
     network_changed()
     return block

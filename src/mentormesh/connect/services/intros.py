@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,18 +45,19 @@ def intro_request(
     """Ask someone we both know to introduce me; the ask to the target is checked now, as
     if sent, and goes out when the introducer forwards it."""
     target = profile_for(viewer=requester, handle=target_handle).user
+    if target.pk == requester.pk:
+        raise DomainError("You cannot ask for an introduction to yourself.", field="target")
+    via_handle = via_handle.lower().removeprefix("@")
+    if Block.objects.filter(blocker__handle=via_handle, blocked=requester).exists():
+        raise PermissionDenied(f"@{via_handle} is not taking requests from you.")
     contacts = shared_contacts(viewer=requester, target=target)
-    via = next(
-        (c for c in contacts if c.profile.user.handle == via_handle.lower().removeprefix("@")), None
-    )
+    via = next((c for c in contacts if c.profile.user.handle == via_handle), None)
     if via is None:
         raise DomainError(
-            f"@{via_handle.removeprefix('@')} is not someone you and @{target.handle} both know.",
+            f"@{via_handle} is not someone you and @{target.handle} both know.",
             field="via",
         )
     introducer = via.profile.user
-    if Block.objects.filter(blocker=introducer, blocked=requester).exists():
-        raise PermissionDenied(f"@{introducer.handle} is not taking requests from you.")
     note = _note(note_to_introducer, "note_to_introducer", required=True)
     draft = ask_draft(
         sender=requester, recipient=target, message=message, question=question,
@@ -111,7 +113,10 @@ def intro_forward(*, intro_id: int, by: User, note: str = "") -> Ask:
     """The introducer passes the ask on, with their own note; it arrives as an ask."""
     intro = _intro_as(intro_id, by, role="introducer", action="forward this")
     note = _note(note, "note", required=False)
-    if Block.objects.filter(blocker=intro.target, blocked=intro.requester).exists():
+    if Block.objects.filter(
+        Q(blocker=intro.target, blocked=intro.requester)
+        | Q(blocker=intro.requester, blocked=intro.target)
+    ).exists():
         raise PermissionDenied(
             f"@{intro.target.handle} is not taking asks from @{intro.requester.handle}."
         )
