@@ -117,9 +117,7 @@ def intro_forward(*, intro_id: int, by: User, note: str = "") -> Ask:
         Q(blocker=intro.target, blocked=intro.requester)
         | Q(blocker=intro.requester, blocked=intro.target)
     ).exists():
-        raise PermissionDenied(
-            f"@{intro.target.handle} is not taking asks from @{intro.requester.handle}."
-        )
+        raise PermissionDenied(f"This ask can no longer reach @{intro.target.handle}.")
     _move(intro, IntroStatus.FORWARDED, introducer_note=note)
     draft = AskDraft(intro.target, intro.message, intro.question, intro.time_minutes,
                      intro.offer_back, intro.skill, intro.check_score)  # fmt: skip
