@@ -5,7 +5,6 @@ pure (no database), so these tests call it with plain windows and datetimes."""
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -276,11 +275,6 @@ def test_a_sunday_window_on_the_day_berlin_changes_clocks_uses_the_new_offset():
     assert {local(slot, BERLIN) for slot in slots} == {"Sun 10:00"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a window that falls in the previous UTC week is moved by a whole week with "
-    "the old offset (availability.py:58), so after a clock change it lands an hour off",
-)
 def test_a_just_after_midnight_monday_window_stays_on_monday_after_the_clocks_change():
     """Given Anna in Berlin free Mondays 00:00-01:00 (Sunday 22:00 or 23:00 UTC), when we look
     for an hour over the three Mondays from 20 October 2025, then every suggestion is Monday
@@ -295,11 +289,6 @@ def test_a_just_after_midnight_monday_window_stays_on_monday_after_the_clocks_ch
     assert datetime(2025, 10, 26, 23, tzinfo=UTC) in slots
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a window's length is taken from its clock times (availability.py:59), so on "
-    "the spring-forward day a meeting is offered past the window's end",
-)
 def test_on_the_day_clocks_go_forward_a_meeting_does_not_run_past_the_window():
     """Given Ben in New York free Sundays 01:00-04:00, when we look for three hours in the week
     of 9 March 2025 (clocks jump from 02:00 to 03:00 that Sunday, so only two hours pass
@@ -313,11 +302,6 @@ def test_on_the_day_clocks_go_forward_a_meeting_does_not_run_past_the_window():
     assert [(local(s, NEW_YORK), local(s + timedelta(hours=3), NEW_YORK)) for s in slots] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: windows are cut at Monday 00:00 UTC and the two pieces are never joined "
-    "(availability.py:63, :161), so a meeting across that moment is never offered",
-)
 def test_a_window_across_monday_midnight_utc_fits_a_meeting_as_long_as_the_window():
     """Given Kenji in Tokyo free Mondays 08:00-10:00 (Sunday 23:00 to Monday 01:00 UTC) and Ben
     in UTC free all week, when we look for two hours over two weeks, then each Monday 08:00
@@ -442,10 +426,6 @@ def test_every_slot_is_inside_both_windows_and_clashes_with_nothing(
     check_slots(first, second, after, days, minutes, step, limit, data.draw(busy_intervals(after)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: around clock changes a slot can fall outside a window (availability.py:58-59)",
-)
 @settings(max_examples=300, deadline=None)
 @given(
     first=st.tuples(windows(), st.sampled_from(ZONES)),

@@ -242,7 +242,7 @@ def relationship_patch(request, payload: RelationshipPatch, relationship_id: int
 def slots(
     request,
     relationship_id: int = Id,
-    minutes: Literal[15, 30, 45, 60, 90, 120] = Query(30),
+    minutes: int = Query(30, ge=15, le=120),
 ):
     relationship = selectors.relationship_get(viewer=request.user, relationship_id=relationship_id)
     return [
@@ -282,13 +282,18 @@ def _feedback_out(answer) -> dict | None:
 
 
 def _session(request, session_id: int) -> dict:
-    session = selectors.session_get(viewer=request.user, session_id=session_id)
+    return _session_out(
+        selectors.session_get(viewer=request.user, session_id=session_id), request.user
+    )
+
+
+def _session_out(session, viewer) -> dict:
     relationship = session.relationship
-    feedback = selectors.feedback_for(viewer=request.user, session=session)
+    feedback = selectors.feedback_for(viewer=viewer, session=session)
     return {
         "id": session.pk,
         "relationship_id": relationship.pk,
-        "with_handle": relationship.other(request.user).handle,
+        "with_handle": relationship.other(viewer).handle,
         "topic": relationship.topic,
         "proposed_by": session.proposed_by.handle,
         "starts_at": session.starts_at,
@@ -323,10 +328,10 @@ def session_propose(request, payload: SessionIn, relationship_id: int = Id):
     "/sessions", response={200: list[SessionOut], **ERRORS}, summary="My sessions, soonest first"
 )
 def sessions(request, upcoming: bool = False):
-    found = selectors.sessions_of(request.user)
+    found = selectors.sessions_with_details(request.user)
     if upcoming:
         found = found.filter(ends_at__gt=timezone.now())
-    return [_session(request, pk) for pk in found.values_list("pk", flat=True)[:100]]
+    return [_session_out(session, request.user) for session in found[:100]]
 
 
 @router.get("/sessions/{session_id}", response={200: SessionOut, **ERRORS}, summary="One session")

@@ -127,6 +127,43 @@ def _day_part(hour: int) -> str:
 Busy = tuple[datetime, datetime]
 
 
+def dated_windows(
+    windows: Iterable[AvailabilityWindow], time_zone: str | None, first: date, last: date
+) -> list[Busy]:
+    """Weekly windows as real UTC intervals on the local dates first..last, merged.
+
+    Each window is placed on its own date in its own zone, so a window keeps its local
+    clock times across a daylight-saving change and lasts the real time it lasts that day
+    (01:00-04:00 on a spring-forward night is two hours); windows that meet across
+    midnight or the week's edge join into one.
+    """
+    local_zone = zone(time_zone)
+    if local_zone is None:
+        return []
+    by_weekday: dict[int, list[AvailabilityWindow]] = {}
+    for window in windows:
+        by_weekday.setdefault(window.weekday, []).append(window)
+    pieces: list[Busy] = []
+    day = first
+    while day <= last:
+        midnight = datetime(day.year, day.month, day.day, tzinfo=local_zone)
+        for window in by_weekday.get(day.weekday(), ()):
+            start = _local(midnight, window.start_minute).astimezone(UTC)
+            end = _local(midnight, window.end_minute).astimezone(UTC)
+            if start < end:
+                pieces.append((start, end))
+        day += timedelta(days=1)
+    return _merge(pieces)
+
+
+def _local(midnight: datetime, minute: int) -> datetime:
+    """The wall-clock time ``minute`` minutes into the local day (24:00 is next midnight)."""
+    if minute >= MINUTES_PER_DAY:
+        following = midnight.date() + timedelta(days=1)
+        return datetime(following.year, following.month, following.day, tzinfo=midnight.tzinfo)
+    return midnight.replace(hour=minute // 60, minute=minute % 60)
+
+
 def common_slots(
     first: tuple[Iterable[AvailabilityWindow], str | None],
     second: tuple[Iterable[AvailabilityWindow], str | None],
@@ -141,43 +178,38 @@ def common_slots(
     """Start times (UTC) in the next ``days`` when both people's weekly windows leave
     ``minutes`` free and nothing in ``busy`` clashes.
 
-    ``first`` and ``second`` are (windows, time zone). Each week is placed on its own
-    dates, so a daylight-saving change moves the slots as it moves the windows. Starts
-    fall on ``step``-minute marks; one per shared window per day, earliest first, so the
-    suggestions spread over the days instead of filling one afternoon.
+    ``first`` and ``second`` are (windows, time zone). Starts fall on ``step``-minute
+    marks; one per shared window, earliest first, so the suggestions spread over the days
+    instead of filling one afternoon.
     """
-    first_windows, first_zone = list(first[0]), first[1]
-    second_windows, second_zone = list(second[0]), second[1]
-    busy_list = sorted(busy)
+    after = after.astimezone(UTC)
     until = after + timedelta(days=days)
+    # A day either side: a local date can begin before or end after the UTC range.
+    first_day, last_day = after.date() - timedelta(days=1), until.date() + timedelta(days=1)
+    shared = overlap(
+        dated_windows(first[0], first[1], first_day, last_day),
+        dated_windows(second[0], second[1], first_day, last_day),
+    )
+    busy_list = sorted(busy)
     length = timedelta(minutes=minutes)
     slots: list[datetime] = []
-    monday = week_start(after.astimezone(UTC).date())
-    while monday < until and len(slots) < limit:
-        shared = overlap(
-            utc_intervals(first_windows, first_zone, monday.date()),
-            utc_intervals(second_windows, second_zone, monday.date()),
-        )
-        for start_minute, end_minute in shared:
-            window_end = monday + timedelta(minutes=end_minute)
-            start = max(monday + timedelta(minutes=start_minute), after)
-            start = _round_up(start, step)
-            while start + length <= window_end:
-                clash = next((b for b in busy_list if b[0] < start + length and b[1] > start), None)
-                if clash is None:
-                    if start + length <= until:
-                        slots.append(start)
-                    break
-                start = _round_up(clash[1], step)
-            if len(slots) >= limit:
+    for window_start, window_end in shared:
+        start = _round_up(max(window_start, after), step)
+        while start + length <= min(window_end, until):
+            clash = next((b for b in busy_list if b[0] < start + length and b[1] > start), None)
+            if clash is None:
+                slots.append(start)
                 break
-        monday += timedelta(days=7)
-    return sorted(slots)[:limit]
+            start = _round_up(clash[1], step)
+        if len(slots) >= limit:
+            break
+    return slots
 
 
 def _round_up(moment: datetime, step: int) -> datetime:
-    moment = moment.astimezone(UTC).replace(second=0, microsecond=0) + (
-        timedelta(minutes=1) if moment.second or moment.microsecond else timedelta()
-    )
-    extra = (moment.hour * 60 + moment.minute) % step
-    return moment + timedelta(minutes=step - extra) if extra else moment
+    moment = moment.astimezone(UTC)
+    whole = moment.replace(second=0, microsecond=0)
+    if whole < moment:
+        whole += timedelta(minutes=1)
+    extra = (whole.hour * 60 + whole.minute) % step
+    return whole + timedelta(minutes=step - extra) if extra else whole

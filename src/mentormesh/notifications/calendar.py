@@ -2,7 +2,8 @@
 
 Apps with things on a person's calendar (sessions, later events and bookings) register a
 source here from their ``AppConfig.ready``; the feed reads every source, so notifications never
-imports them. Times are UTC in the file; calendar apps show them in the reader's zone.
+imports them. Times are UTC in the file; calendar apps show them in the reader's zone. No email
+addresses go in: a feed is readable by anyone with its address.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event
 
 from mentormesh.notifications.models import CalendarFeed
 from mentormesh.people.models import User
@@ -32,8 +33,6 @@ class CalendarItem:
     tentative: bool = False
     cancelled: bool = False
     sequence: int = 0
-    # (display name, email) of the people taking part.
-    attendees: tuple[tuple[str, str], ...] = ()
 
 
 # Each returns the items on one user's calendar.
@@ -64,10 +63,6 @@ def ics(items: Iterable[CalendarItem], *, name: str) -> bytes:
             event.add("location", item.location)
         if item.url:
             event.add("url", item.url)
-        for display_name, email in item.attendees:
-            attendee = vCalAddress(f"mailto:{email}")
-            attendee.params["cn"] = vText(display_name)
-            event.add("attendee", attendee, encode=0)
         calendar.add_component(event)
     return calendar.to_ical()
 

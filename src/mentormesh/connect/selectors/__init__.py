@@ -35,6 +35,7 @@ from mentormesh.connect.selectors.relationships import (
 )
 from mentormesh.connect.selectors.sessions import (
     REVEAL_AFTER,
+    SESSION_MINUTES,
     SUGGEST_DAYS,
     SUGGEST_LEAD,
     FeedbackView,
@@ -49,6 +50,7 @@ from mentormesh.connect.selectors.sessions import (
     sessions_holding,
     sessions_of,
     sessions_waiting,
+    sessions_with_details,
     slots_for,
 )
 
@@ -58,6 +60,7 @@ __all__ = [
     "KEEP_GOING",
     "MAX_CONTACTS",
     "REVEAL_AFTER",
+    "SESSION_MINUTES",
     "SUGGEST_DAYS",
     "SUGGEST_LEAD",
     "AskStats",
@@ -92,6 +95,7 @@ __all__ = [
     "sessions_holding",
     "sessions_of",
     "sessions_waiting",
+    "sessions_with_details",
     "shared_contacts",
     "slots_for",
 ]

@@ -18,7 +18,7 @@ from mentormesh.connect.models import (
     SessionFeedback,
     SessionStatus,
 )
-from mentormesh.errors import NotFound
+from mentormesh.errors import DomainError, NotFound
 from mentormesh.matching import AvailabilityWindow
 from mentormesh.matching.availability import common_slots, zone
 from mentormesh.notifications.calendar import CalendarItem
@@ -26,6 +26,7 @@ from mentormesh.people.models import User
 from mentormesh.people.services import site_url
 
 REVEAL_AFTER = timedelta(days=7)
+SESSION_MINUTES = (15, 30, 45, 60, 90, 120)
 SUGGEST_DAYS = 14
 # Not sooner than this from now: a slot needs time to be seen and confirmed.
 SUGGEST_LEAD = timedelta(hours=12)
@@ -50,14 +51,17 @@ def sessions_of(viewer: User) -> QuerySet[Session]:
     ).select_related("relationship__first__profile", "relationship__second__profile")
 
 
-def session_get(*, viewer: User, session_id: int) -> Session:
-    session = (
+def sessions_with_details(viewer: User) -> QuerySet[Session]:
+    """My sessions with what their pages and the API show, in a fixed number of queries."""
+    return (
         sessions_of(viewer)
         .select_related("proposed_by")
-        .prefetch_related("follow_ups__owner", "feedback")
-        .filter(pk=session_id)
-        .first()
+        .prefetch_related("follow_ups__owner", "feedback__author")
     )
+
+
+def session_get(*, viewer: User, session_id: int) -> Session:
+    session = sessions_with_details(viewer).filter(pk=session_id).first()
     if session is None:
         raise NotFound(f"No session {session_id} of yours.")
     return session
@@ -97,6 +101,10 @@ def slots_for(
     *, viewer: User, relationship: Relationship, minutes: int, limit: int = 8
 ) -> list[Slot]:
     """Times in the next two weeks inside both people's weekly windows and free for both."""
+    if minutes not in SESSION_MINUTES:
+        raise DomainError(
+            f"minutes: choose one of {', '.join(map(str, SESSION_MINUTES))}.", field="minutes"
+        )
     other = relationship.other(viewer)
     now = timezone.now()
     after = now + SUGGEST_LEAD
@@ -181,7 +189,7 @@ def relationship_health(*, viewer: User, relationship: Relationship) -> Health:
     days_quiet = (now - relationship.last_contact_at).days
     if upcoming:
         state = "scheduled"
-    elif days_quiet > relationship.cadence_days:
+    elif days_quiet >= relationship.cadence_days:
         state = "overdue"
     elif days_quiet >= relationship.cadence_days * 0.8:
         state = "due"
@@ -215,10 +223,6 @@ def calendar_item(session: Session, *, for_user: User) -> CalendarItem:
         tentative=session.status == SessionStatus.PROPOSED,
         cancelled=session.status == SessionStatus.CANCELLED,
         sequence=session.sequence,
-        attendees=tuple(
-            (person.profile.display_name, person.email)
-            for person in (relationship.first, relationship.second)
-        ),
     )
 
 

@@ -42,7 +42,6 @@ from mentormesh.connect.services.relationships import (
 )
 from mentormesh.connect.services.sessions import (
     BOOK_AHEAD,
-    SESSION_MINUTES,
     feedback_give,
     followup_add,
     followup_done,
@@ -58,7 +57,6 @@ __all__ = [
     "BOOK_AHEAD",
     "EXPIRE_AFTER",
     "REMIND_AFTER",
-    "SESSION_MINUTES",
     "TIME_MINUTES",
     "TOPIC_LENGTH",
     "AskDraft",

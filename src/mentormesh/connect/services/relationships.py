@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from mentormesh.connect.models import (
     RelationshipSide,
     RelationshipStatus,
     Session,
+    SessionStatus,
 )
 from mentormesh.discover.network import network_changed
 from mentormesh.errors import Conflict, DomainError, NotFound
@@ -79,6 +80,11 @@ def relationship_update(
             )
         if relationship.status == RelationshipStatus.ENDED and status != RelationshipStatus.ENDED:
             raise Conflict("This relationship has ended; start a new one with a new ask.")
+        if status == RelationshipStatus.ENDED:
+            # Its coming sessions no longer hold either person's time.
+            Session.objects.filter(
+                relationship=relationship, status__in=HOLDING_STATUSES, ends_at__gt=timezone.now()
+            ).update(status=SessionStatus.CANCELLED, sequence=F("sequence") + 1)
         relationship.status = status
     if cadence_days is not None:
         if not 1 <= cadence_days <= 365:
@@ -115,10 +121,15 @@ def relationship_live_for(relationship_id: int, user: User) -> Relationship:
 
 def relationship_check_later(relationship: Relationship) -> None:
     """Queue a look at the relationship for when it would be overdue (after commit)."""
+    _check_at(
+        relationship, relationship.last_contact_at + timedelta(days=relationship.cadence_days)
+    )
+
+
+def _check_at(relationship: Relationship, when) -> None:
     from mentormesh.connect import tasks
 
-    due = relationship.last_contact_at + timedelta(days=relationship.cadence_days)
-    when = max(due, timezone.now())
+    when = max(when, timezone.now())
     transaction.on_commit(
         lambda: tasks.relationship_nudge.using(run_after=when).enqueue(relationship.pk)
     )
@@ -149,9 +160,12 @@ def relationship_nudge(*, relationship_id: int) -> bool:
     quiet_since = relationship.last_contact_at
     if now - quiet_since < timedelta(days=relationship.cadence_days):
         return False
-    if Session.objects.filter(
+    coming = Session.objects.filter(
         relationship=relationship, status__in=HOLDING_STATUSES, ends_at__gt=now
-    ).exists():
+    ).aggregate(last_end=Max("ends_at"))["last_end"]
+    if coming is not None:
+        # Look again once it is over: a proposal nobody answers must not silence the nudge.
+        _check_at(relationship, coming)
         return False
     already = Q(nudged_at__isnull=False) & Q(nudged_at__gte=quiet_since)
     if not Relationship.objects.filter(pk=relationship.pk).exclude(already).update(nudged_at=now):

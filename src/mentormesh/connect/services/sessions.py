@@ -23,7 +23,12 @@ from mentormesh.connect.models import (
     SessionStatus,
     Useful,
 )
-from mentormesh.connect.selectors.sessions import in_zone, session_get, sessions_holding
+from mentormesh.connect.selectors.sessions import (
+    SESSION_MINUTES,
+    in_zone,
+    session_get,
+    sessions_holding,
+)
 from mentormesh.connect.services.relationships import (
     relationship_check_later,
     relationship_live_for,
@@ -33,7 +38,6 @@ from mentormesh.errors import Conflict, DomainError, NotFound, PermissionDenied
 from mentormesh.notifications.services import notify
 from mentormesh.people.models import User
 
-SESSION_MINUTES = (15, 30, 45, 60, 90, 120)
 BOOK_AHEAD = timedelta(days=365)
 
 
@@ -132,6 +136,7 @@ def _move(session: Session, *, from_statuses, **changes) -> None:
 @transaction.atomic
 def session_confirm(*, session_id: int, by: User) -> Session:
     session = _session_as(session_id, by)
+    relationship_live_for(session.relationship_id, by)
     if session.proposed_by_id == by.pk:
         other = session.relationship.other(by)
         raise PermissionDenied(f"@{other.handle} confirms the time you proposed.")
@@ -190,7 +195,9 @@ def session_update(
     for name, value in changes.items():
         if len(value) > limits[name]:
             raise DomainError(f"{name}: at most {limits[name]} characters.", field=name)
+    changes = {name: value for name, value in changes.items() if getattr(session, name) != value}
     if changes:
+        # Calendar apps show the place and agenda; a new sequence tells them to update.
         if "place" in changes or "agenda" in changes:
             changes["sequence"] = session.sequence + 1
         Session.objects.filter(pk=session.pk).update(updated_at=timezone.now(), **changes)
