@@ -76,7 +76,13 @@ def ask_check(
 
 
 def ask_check_for_handle(
-    *, sender: User, handle: str, message: str, question: str = "", time_minutes
+    *,
+    sender: User,
+    handle: str,
+    message: str,
+    question: str = "",
+    time_minutes,
+    shared_context: tuple[str, ...] = (),
 ) -> checker.Check:
     return ask_check(
         sender=sender,
@@ -84,6 +90,7 @@ def ask_check_for_handle(
         message=message,
         question=question,
         time_minutes=time_minutes,
+        shared_context=shared_context,
     )
 
 

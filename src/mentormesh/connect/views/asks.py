@@ -17,7 +17,7 @@ from mentormesh.people.forms import apply_domain_error
 from mentormesh.people.selectors import profile_for
 
 
-def _or_404(read, **kwargs):
+def or_404(read, **kwargs):
     try:
         return read(**kwargs)
     except NotFound as error:
@@ -66,7 +66,7 @@ def _composer_initial(request, recipient) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ask_new(request, handle: str):
-    profile = _or_404(profile_for, viewer=request.user, handle=handle)
+    profile = or_404(profile_for, viewer=request.user, handle=handle)
     recipient = profile.user
     form = forms.AskForm(request.POST or None, initial=_composer_initial(request, recipient))
     check = None
@@ -84,7 +84,7 @@ def ask_new(request, handle: str):
             messages.success(request, f"Sent to {profile.display_name}.")
             return redirect("ask", ask_id=ask.pk)
     if form.is_bound:
-        check = _check(request, recipient.handle, form.data)
+        check = check_form(request, recipient.handle, form.data)
     context = {
         "form": form,
         "profile": profile,
@@ -95,7 +95,8 @@ def ask_new(request, handle: str):
     return render(request, "connect/ask_new.html", context, status=400 if form.errors else 200)
 
 
-def _check(request, handle: str, data):
+def check_form(request, handle: str, data, shared_context: tuple[str, ...] = ()):
+    """The context check of a composer's fields as typed so far."""
     minutes = data.get("time_minutes") or ""
     return selectors.ask_check_for_handle(
         sender=request.user,
@@ -103,6 +104,7 @@ def _check(request, handle: str, data):
         message=data.get("message", "")[:4000],
         question=data.get("question", "")[:500],
         time_minutes=int(minutes) if minutes.isdigit() else None,
+        shared_context=shared_context,
     )
 
 
@@ -110,14 +112,14 @@ def _check(request, handle: str, data):
 @require_POST
 def ask_check(request, handle: str):
     """The live checker beside the composer (HTMX, as the person types)."""
-    check = _or_404(_check, request=request, handle=handle, data=request.POST)
+    check = or_404(check_form, request=request, handle=handle, data=request.POST)
     return render(request, "connect/ask_new.html#check", {"check": check})
 
 
 @login_required
 @require_GET
 def ask(request, ask_id: int):
-    found = _or_404(selectors.ask_get, viewer=request.user, ask_id=ask_id)
+    found = or_404(selectors.ask_get, viewer=request.user, ask_id=ask_id)
     mine = found.sender_id == request.user.pk
     context = {
         "ask": found,

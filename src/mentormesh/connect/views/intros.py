@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentormesh.connect import forms, selectors, services
-from mentormesh.connect.views.asks import _or_404
+from mentormesh.connect.views.asks import check_form, or_404
 from mentormesh.errors import DomainError, NotFound
 from mentormesh.people.forms import apply_domain_error
 from mentormesh.people.selectors import profile_for
@@ -21,15 +21,10 @@ def shared_contact(viewer, target, via_handle: str):
     return next((c for c in contacts if c.profile.user.handle == via_handle.lower()), None)
 
 
-def _minutes(data) -> int | None:
-    minutes = data.get("time_minutes") or ""
-    return int(minutes) if minutes.isdigit() else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def intro_new(request, handle: str, via: str):
-    profile = _or_404(profile_for, viewer=request.user, handle=handle)
+    profile = or_404(profile_for, viewer=request.user, handle=handle)
     contact = shared_contact(request.user, profile.user, via)
     if contact is None:
         raise Http404(f"@{via} is not someone you and @{handle} both know.")
@@ -51,11 +46,9 @@ def intro_new(request, handle: str, via: str):
             messages.success(request, f"Sent to {contact.profile.display_name} to pass on.")
             return redirect("intro", intro_id=intro.pk)
     if form.is_bound:
-        check = selectors.ask_check(
-            sender=request.user, recipient=profile.user,
-            message=form.data.get("message", "")[:4000], question=form.data.get("question", "")[:500],
-            time_minutes=_minutes(form.data), shared_context=(contact.profile.display_name, via),
-        )  # fmt: skip
+        check = check_form(
+            request, profile.user.handle, form.data, (contact.profile.display_name, via)
+        )
     if live_check:
         return render(request, "connect/ask_new.html#check", {"check": check})
     context = {"form": form, "profile": profile, "person": profile.user, "contact": contact,
@@ -66,7 +59,7 @@ def intro_new(request, handle: str, via: str):
 @login_required
 @require_GET
 def intro(request, intro_id: int):
-    found = _or_404(selectors.intro_get, viewer=request.user, intro_id=intro_id)
+    found = or_404(selectors.intro_get, viewer=request.user, intro_id=intro_id)
     context = {"intro": found, "answer_form": forms.IntroAnswerForm()}
     return render(request, "connect/intro.html", context)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentormesh.connect import forms, selectors, services
 from mentormesh.connect.models import SessionStatus
-from mentormesh.connect.views.asks import _or_404
+from mentormesh.connect.views.asks import or_404
 from mentormesh.errors import DomainError, NotFound
 from mentormesh.notifications.calendar import ics
 from mentormesh.people.forms import apply_domain_error
@@ -28,9 +28,7 @@ def relationships(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def relationship(request, relationship_id: int):
-    found = _or_404(
-        selectors.relationship_get, viewer=request.user, relationship_id=relationship_id
-    )
+    found = or_404(selectors.relationship_get, viewer=request.user, relationship_id=relationship_id)
     mine = next((side for side in found.sides.all() if side.user_id == request.user.pk), None)
     initial = {"topic": found.topic, "status": found.status, "cadence_days": found.cadence_days,
                "gives": mine.gives if mine else "", "gets": mine.gets if mine else ""}  # fmt: skip
@@ -60,9 +58,7 @@ def relationship(request, relationship_id: int):
 @require_http_methods(["GET", "POST"])
 def session_new(request, relationship_id: int):
     """Propose a session: times that suit both, shown in both time zones, or any other."""
-    found = _or_404(
-        selectors.relationship_get, viewer=request.user, relationship_id=relationship_id
-    )
+    found = or_404(selectors.relationship_get, viewer=request.user, relationship_id=relationship_id)
     other = found.other(request.user)
     asked = found.started_by_ask.time_minutes if found.started_by_ask else None
     source = request.POST if request.method == "POST" else request.GET
@@ -133,14 +129,14 @@ def _session_context(request, session, **forms_given) -> dict:
 @login_required
 @require_GET
 def session(request, session_id: int):
-    found = _or_404(selectors.session_get, viewer=request.user, session_id=session_id)
+    found = or_404(selectors.session_get, viewer=request.user, session_id=session_id)
     return render(request, "connect/session.html", _session_context(request, found))
 
 
 @login_required
 @require_GET
 def session_ics(request, session_id: int):
-    found = _or_404(selectors.session_get, viewer=request.user, session_id=session_id)
+    found = or_404(selectors.session_get, viewer=request.user, session_id=session_id)
     body = ics(
         [selectors.calendar_item(found, for_user=request.user)], name=found.relationship.topic
     )
@@ -191,7 +187,7 @@ def session_act(request, session_id: int, action: str):
     """Confirm, cancel, edit, add a follow-up, give feedback: a form each, one page."""
     if action not in SESSION_ACTIONS:
         raise Http404("No such action.")
-    found = _or_404(selectors.session_get, viewer=request.user, session_id=session_id)
+    found = or_404(selectors.session_get, viewer=request.user, session_id=session_id)
     form_class, act = SESSION_ACTIONS[action]
     form = None
     if form_class is forms.FollowUpForm:
