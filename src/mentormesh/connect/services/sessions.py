@@ -49,10 +49,8 @@ def _when_for(session: Session, user: User) -> str:
     return in_zone(session.starts_at, user.profile.timezone).strftime("%a %-d %b %H:%M")
 
 
-def _clash(people: list[User], starts_at: datetime, ends_at: datetime, *, skip=None):
+def _clash(people: list[User], starts_at: datetime, ends_at: datetime) -> Session | None:
     clashes = sessions_holding(people).filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
-    if skip is not None:
-        clashes = clashes.exclude(pk=skip)
     return clashes.select_related("relationship").first()
 
 
