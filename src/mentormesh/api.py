@@ -94,3 +94,4 @@ def on_not_found(request, exc):
 api.add_router("/", "mentormesh.people.api.router")
 api.add_router("/", "mentormesh.discover.api.router")
 api.add_router("/", "mentormesh.connect.api.router")
+api.add_router("/", "mentormesh.community.api.router")

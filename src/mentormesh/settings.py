@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mentormesh.people",
     "mentormesh.discover",
     "mentormesh.connect",
+    "mentormesh.community",
     "mentormesh.notifications",
     "mentormesh.web",
     "django.contrib.admin",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("mentormesh.people.urls")),
     path("", include("mentormesh.discover.urls")),
     path("", include("mentormesh.connect.urls")),
+    path("", include("mentormesh.community.urls")),
     path("", include("mentormesh.notifications.urls")),
     path("", include("mentormesh.web.urls")),
 ]

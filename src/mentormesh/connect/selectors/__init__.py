@@ -18,6 +18,7 @@ from mentormesh.connect.selectors.asks import (
     keep_going,
     people_left_out,
     recipient_context,
+    recipient_topics,
 )
 from mentormesh.connect.selectors.intros import (
     MAX_CONTACTS,
@@ -88,6 +89,7 @@ __all__ = [
     "keep_going",
     "people_left_out",
     "recipient_context",
+    "recipient_topics",
     "relationship_get",
     "relationship_health",
     "relationships_of",

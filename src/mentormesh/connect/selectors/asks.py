@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,16 @@ DECLINED_RECENTLY = timedelta(days=90)
 KEEP_GOING = 5
 
 
+# Later apps add what else a person puts out (event titles, posts) from AppConfig.ready:
+# each takes a user id and returns titles an asker may refer to.
+recipient_topic_sources: list[Callable[[int], list[str]]] = []
+
+
+def recipient_topics(recipient: User) -> list[str]:
+    """What the recipient puts out beyond their profile, newest first (events, posts)."""
+    return [title for source in recipient_topic_sources for title in source(recipient.pk)]
+
+
 def recipient_context(recipient: User, shared_context: tuple[str, ...] = ()) -> checker.Recipient:
     """What the recipient publishes about themselves, for the checker and the composer."""
     profile = Profile.objects.get(user=recipient)
@@ -36,6 +47,7 @@ def recipient_context(recipient: User, shared_context: tuple[str, ...] = ()) -> 
     if profile.headline:
         topics.append(profile.headline)
     topics += [m.organization.name for m in recipient.memberships.select_related("organization")]
+    topics += recipient_topics(recipient)
     return checker.Recipient(
         name=profile.display_name,
         handle=recipient.handle,

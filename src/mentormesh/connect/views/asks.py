@@ -58,8 +58,13 @@ def _composer_initial(request, recipient) -> dict:
                     rf"\g<1>{recipient.profile.display_name.split()[0]}", source.message, count=1
                 ),
             }
-    elif skill := request.GET.get("skill", "")[:60]:
-        initial["skill"] = skill
+    else:
+        if skill := request.GET.get("skill", "")[:60]:
+            initial["skill"] = skill
+        # Where we met, from an event's "follow up with" (?context=…): the opening line.
+        if context := " ".join(request.GET.get("context", "")[:300].split()):
+            first_name = recipient.profile.display_name.split()[0]
+            initial["message"] = f"Hi {first_name},\n\n{context}\n\n"
     return initial
 
 
@@ -91,6 +96,7 @@ def ask_new(request, handle: str):
         "person": recipient,
         "check": check,
         "contacts": selectors.shared_contacts(viewer=request.user, target=recipient),
+        "topics": selectors.recipient_topics(recipient),
     }
     return render(request, "connect/ask_new.html", context, status=400 if form.errors else 200)
 

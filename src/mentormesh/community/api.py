@@ -1,0 +1,262 @@
+"""Endpoints for events, RSVPs and the question board."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Path, Router, Status
+
+from mentormesh.community import selectors, services
+from mentormesh.community.models import EventKind, RsvpStatus
+from mentormesh.community.schemas import (
+    AnswerIn,
+    AttendanceIn,
+    EventIn,
+    EventOut,
+    FollowUpOut,
+    MergeIn,
+    QuestionIn,
+    QuestionOut,
+    RsvpOut,
+)
+from mentormesh.people.api import ERRORS
+
+router = Router(tags=["events"])
+Id = Path(..., ge=1, le=2**31 - 1)
+
+
+def _event_out(event, viewer) -> dict:
+    seats = selectors.seats(event=event, viewer=viewer)
+    panelists = [p.user.handle for p in selectors.panelists_of(event)]
+    insider = (
+        seats.mine == RsvpStatus.GOING or viewer.pk == event.host_id or viewer.handle in panelists
+    )
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "title": event.title,
+        "description_html": event.description_html,
+        "host": event.host.handle,
+        "organization": event.organization.slug if event.organization else None,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "online_url": event.online_url if insider else None,
+        "place": event.place,
+        "skills": [skill.name for skill in event.skills.all()],
+        "panelists": panelists,
+        "capacity": event.capacity,
+        "going": seats.going,
+        "waitlist": seats.waitlist,
+        "my_rsvp": seats.mine,
+        "board_open": event.kind == EventKind.PANEL
+        and not event.board_closed_at
+        and not event.cancelled_at,
+        "cancelled": event.cancelled_at is not None,
+    }
+
+
+def _event(request, event_id: int) -> dict:
+    return _event_out(selectors.event_get(viewer=request.user, event_id=event_id), request.user)
+
+
+@router.get("/events", response={200: list[EventOut], **ERRORS}, summary="Events I can see")
+def events(request, when: Literal["upcoming", "past"] = "upcoming"):
+    found = selectors.events_visible_to(request.user).prefetch_related("skills")
+    now = timezone.now()
+    if when == "upcoming":
+        found = found.filter(ends_at__gt=now, cancelled_at__isnull=True)
+    else:
+        found = found.filter(ends_at__lte=now).order_by("-starts_at")
+    return [_event_out(event, request.user) for event in found[:100]]
+
+
+@router.post("/events", response={201: EventOut, **ERRORS}, summary="Announce an event")
+def event_create(request, payload: EventIn):
+    event = services.event_create(
+        host=request.user, kind=payload.kind, title=payload.title,
+        description=payload.description, starts_at=payload.starts_at, ends_at=payload.ends_at,
+        capacity=payload.capacity, online_url=payload.online_url, place=payload.place,
+        skills=payload.skills, panelists=payload.panelists,
+        organization_slug=payload.organization,
+    )  # fmt: skip
+    return Status(201, _event(request, event.pk))
+
+
+@router.get("/events/{event_id}", response={200: EventOut, **ERRORS}, summary="One event")
+def event_get(request, event_id: int = Id):
+    return _event(request, event_id)
+
+
+@router.post(
+    "/events/{event_id}/cancel", response={200: EventOut, **ERRORS}, summary="Cancel (host)"
+)
+def event_cancel(request, event_id: int = Id):
+    services.event_cancel(event_id=event_id, by=request.user)
+    return _event(request, event_id)
+
+
+def _rsvp_out(request, event_id: int, status: str) -> dict:
+    event = selectors.event_get(viewer=request.user, event_id=event_id)
+    return {
+        "status": status,
+        "waitlist_position": selectors.waitlist_position(event=event, viewer=request.user),
+    }
+
+
+@router.post(
+    "/events/{event_id}/rsvp",
+    response={201: RsvpOut, **ERRORS},
+    summary="Go (or join the waitlist when full)",
+)
+def rsvp_join(request, event_id: int = Id):
+    rsvp = services.rsvp_join(event_id=event_id, by=request.user)
+    return Status(201, _rsvp_out(request, event_id, rsvp.status))
+
+
+@router.delete(
+    "/events/{event_id}/rsvp",
+    response={200: RsvpOut, **ERRORS},
+    summary="Not going after all (the waitlist moves up)",
+)
+def rsvp_cancel(request, event_id: int = Id):
+    rsvp = services.rsvp_cancel(event_id=event_id, by=request.user)
+    return _rsvp_out(request, event_id, rsvp.status)
+
+
+@router.post(
+    "/events/{event_id}/attendance",
+    response={200: dict, **ERRORS},
+    summary="Mark who came (host)",
+)
+def attendance(request, payload: AttendanceIn, event_id: int = Id):
+    marked = services.attendance_mark(
+        event_id=event_id, by=request.user, handles=payload.handles, attended=payload.attended
+    )
+    return {"marked": marked}
+
+
+@router.post(
+    "/events/{event_id}/close-board",
+    response={200: EventOut, **ERRORS},
+    summary="Close the question board (host)",
+)
+def board_close(request, event_id: int = Id):
+    services.board_close(event_id=event_id, by=request.user)
+    return _event(request, event_id)
+
+
+def _board(request, event_id: int) -> list[dict]:
+    event = selectors.event_get(viewer=request.user, event_id=event_id)
+    return [
+        {
+            "id": q.id,
+            "text": q.text,
+            "votes": q.votes,
+            "voted": q.voted,
+            "mine": q.mine,
+            "author": q.author.user.handle if q.author else None,
+            "anonymous": q.anonymous,
+            "answered": q.answered,
+            "answer": q.answer,
+        }
+        for q in selectors.board(event=event, viewer=request.user)
+    ]
+
+
+@router.get(
+    "/events/{event_id}/questions",
+    response={200: list[QuestionOut], **ERRORS},
+    summary="The question board, most votes first",
+)
+def questions(request, event_id: int = Id):
+    return _board(request, event_id)
+
+
+@router.post(
+    "/events/{event_id}/questions",
+    response={201: list[QuestionOut], **ERRORS},
+    summary="Ask a question (optionally anonymous); returns the board",
+)
+def question_ask(request, payload: QuestionIn, event_id: int = Id):
+    services.question_ask(
+        event_id=event_id, by=request.user, text=payload.text, anonymous=payload.anonymous
+    )
+    return Status(201, _board(request, event_id))
+
+
+def _question_board(request, question) -> list[dict]:
+    return _board(request, question.event_id)
+
+
+@router.post(
+    "/questions/{question_id}/vote",
+    response={200: list[QuestionOut], **ERRORS},
+    summary="Vote for a question (once); returns the board",
+)
+def question_vote(request, question_id: int = Id):
+    return _question_board(
+        request, services.question_vote(question_id=question_id, by=request.user)
+    )
+
+
+@router.delete(
+    "/questions/{question_id}/vote",
+    response={200: list[QuestionOut], **ERRORS},
+    summary="Take my vote back; returns the board",
+)
+def question_unvote(request, question_id: int = Id):
+    question = services.question_vote(question_id=question_id, by=request.user, up=False)
+    return _question_board(request, question)
+
+
+@router.post(
+    "/questions/{question_id}/answer",
+    response={200: list[QuestionOut], **ERRORS},
+    summary="Mark answered, with an optional written answer (host or panelist)",
+)
+def question_answer(request, payload: AnswerIn, question_id: int = Id):
+    question = services.question_answer(
+        question_id=question_id, by=request.user, answer=payload.answer
+    )
+    return _question_board(request, question)
+
+
+@router.post(
+    "/questions/{question_id}/merge",
+    response={200: list[QuestionOut], **ERRORS},
+    summary="Merge a duplicate into another question (host)",
+)
+def question_merge(request, payload: MergeIn, question_id: int = Id):
+    question = services.question_merge(
+        question_id=question_id, into_id=payload.into, by=request.user
+    )
+    return _question_board(request, question)
+
+
+@router.post(
+    "/questions/{question_id}/hide",
+    response={200: list[QuestionOut], **ERRORS},
+    summary="Hide an abusive question (host)",
+)
+def question_hide(request, question_id: int = Id):
+    return _question_board(
+        request, services.question_hide(question_id=question_id, by=request.user)
+    )
+
+
+@router.get(
+    "/events/{event_id}/follow-ups",
+    response={200: list[FollowUpOut], **ERRORS},
+    summary="After the event: people worth following up with",
+)
+def follow_ups(request, event_id: int = Id):
+    event = selectors.event_get(viewer=request.user, event_id=event_id)
+    return [
+        {
+            "handle": item.profile.user.handle,
+            "display_name": item.profile.display_name,
+            "why": item.why,
+        }
+        for item in selectors.follow_up_suggestions(event=event, viewer=request.user)
+    ]

@@ -1,0 +1,73 @@
+"""What events tell the rest of the product: discovery hears who taught what, introductions
+hear who met whom, calendars list the events I go to."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from mentormesh.community.demo import demo_events
+from mentormesh.community.models import Event, Panelist, Rsvp, RsvpStatus
+from mentormesh.community.selectors import calendar_items
+from mentormesh.connect.selectors.asks import recipient_topic_sources
+from mentormesh.connect.selectors.intros import TEAM, Tie, contact_sources
+from mentormesh.discover import sources
+from mentormesh.matching import Evidence
+from mentormesh.notifications.calendar import calendar_sources
+from mentormesh.people.demo import demo_extras
+
+
+def taught():
+    """Hosting a lunch-and-learn or sitting on a panel (held or announced) shows what
+    someone can help with."""
+    held = Event.objects.filter(cancelled_at__isnull=True)
+    skills: dict[int, tuple[str, ...]] = {}
+    for event_id, key in held.values_list("pk", "skills__key"):
+        if key:
+            skills[event_id] = (*skills.get(event_id, ()), key)
+    for event_id, host_id, title, ends_at in held.values_list("pk", "host_id", "title", "ends_at"):
+        yield host_id, Evidence("event", title, skills.get(event_id, ()), ends_at)
+    for user_id, event_id, title, ends_at in Panelist.objects.filter(event__in=held).values_list(
+        "user_id", "event_id", "event__title", "event__ends_at"
+    ):
+        yield user_id, Evidence("event", title, skills.get(event_id, ()), ends_at)
+
+
+def met_at_events(user_id: int) -> dict[int, Tie]:
+    """People who went to the same event as this user (and its host)."""
+    went = Rsvp.objects.filter(
+        user_id=user_id, status=RsvpStatus.GOING, event__ends_at__lte=timezone.now()
+    ).values("event_id")
+    ties: dict[int, Tie] = {}
+    others = Rsvp.objects.filter(event_id__in=went, status=RsvpStatus.GOING).exclude(
+        user_id=user_id
+    )
+    for other_id, title in others.values_list("user_id", "event__title"):
+        ties.setdefault(other_id, Tie(TEAM, f"the event “{title}”", f"the event “{title}”"))
+    for host_id, title in Event.objects.filter(pk__in=went).values_list("host_id", "title"):
+        ties.setdefault(host_id, Tie(TEAM, f"the event “{title}”", f"the event “{title}”"))
+    ties.pop(user_id, None)
+    return ties
+
+
+def events_given(user_id: int) -> list[str]:
+    """Titles of events someone hosts or sits on the panel of: things an asker can mention."""
+    return list(
+        Event.objects.filter(cancelled_at__isnull=True)
+        .filter(Q(host_id=user_id) | Q(panelists__user_id=user_id))
+        .order_by("-starts_at")
+        .values_list("title", flat=True)
+        .distinct()[:10]
+    )
+
+
+def register() -> None:
+    for registry, hook in (
+        (sources.evidence_sources, taught),
+        (recipient_topic_sources, events_given),
+        (contact_sources, met_at_events),
+        (calendar_sources, calendar_items),
+        (demo_extras, demo_events),
+    ):
+        if hook not in registry:
+            registry.append(hook)

@@ -1,0 +1,207 @@
+"""Reads for events; every one is limited to what the viewer may see. An organization's
+event is seen by its members only; an anonymous question's author by no one but staff in
+the admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from mentormesh.community.models import Event, Panelist, Question, Rsvp, RsvpStatus, Vote
+from mentormesh.errors import NotFound
+from mentormesh.notifications.calendar import CalendarItem
+from mentormesh.people.models import Membership, Profile, User
+from mentormesh.people.selectors import profiles_visible_to
+from mentormesh.people.services import site_url
+
+FOLLOW_UP_WITH = 6
+
+
+def events_visible_to(viewer: User) -> QuerySet[Event]:
+    mine = Membership.objects.filter(user=viewer).values("organization_id")
+    return Event.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id__in=mine)
+    ).select_related("host__profile", "organization")
+
+
+def events_upcoming(viewer: User) -> QuerySet[Event]:
+    return (
+        events_visible_to(viewer)
+        .filter(ends_at__gt=timezone.now(), cancelled_at__isnull=True)
+        .prefetch_related("skills")
+    )
+
+
+def event_get(*, viewer: User, event_id: int) -> Event:
+    event = events_visible_to(viewer).filter(pk=event_id).first()
+    if event is None:
+        raise NotFound(f"No event {event_id} that you can see.")
+    return event
+
+
+def question_get(*, viewer: User, question_id: int) -> Question:
+    question = (
+        Question.objects.filter(event__in=events_visible_to(viewer), pk=question_id)
+        .select_related("event")
+        .first()
+    )
+    if question is None:
+        raise NotFound(f"No question {question_id} that you can see.")
+    return question
+
+
+@dataclass(frozen=True)
+class Seats:
+    going: int
+    waitlist: int
+    capacity: int
+    mine: str | None  # my RSVP status, if any
+
+    @property
+    def left(self) -> int:
+        return max(self.capacity - self.going, 0)
+
+
+def seats(*, event: Event, viewer: User) -> Seats:
+    counts = dict(
+        Rsvp.objects.filter(event=event).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    mine = Rsvp.objects.filter(event=event, user=viewer).values_list("status", flat=True).first()
+    return Seats(
+        going=counts.get(RsvpStatus.GOING, 0),
+        waitlist=counts.get(RsvpStatus.WAITLIST, 0),
+        capacity=event.capacity,
+        mine=None if mine == RsvpStatus.CANCELLED else mine,
+    )
+
+
+def waitlist_position(*, event: Event, viewer: User) -> int | None:
+    mine = Rsvp.objects.filter(event=event, user=viewer, status=RsvpStatus.WAITLIST).first()
+    if mine is None:
+        return None
+    ahead = Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLIST).filter(
+        Q(joined_at__lt=mine.joined_at) | Q(joined_at=mine.joined_at, pk__lt=mine.pk)
+    )
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class BoardQuestion:
+    id: int
+    text: str
+    votes: int
+    voted: bool
+    mine: bool
+    # None when anonymous: the page and the API never carry an anonymous author.
+    author: Profile | None
+    anonymous: bool
+    answered: bool
+    answer: str
+
+
+def board(*, event: Event, viewer: User) -> list[BoardQuestion]:
+    """The questions on the board, most votes first (then oldest), without hidden or merged
+    ones. An anonymous question's author is left out; the viewer's own are marked."""
+    rows = (
+        Question.objects.filter(event=event, hidden_at__isnull=True, merged_into__isnull=True)
+        .annotate(
+            n_votes=Count("votes"),
+            voted=Exists(Vote.objects.filter(question=OuterRef("pk"), user=viewer)),
+        )
+        .select_related("author__profile")
+        .order_by("-n_votes", "created_at", "pk")
+    )
+    return [
+        BoardQuestion(
+            id=q.pk,
+            text=q.text,
+            votes=q.n_votes,
+            voted=q.voted,
+            mine=q.author_id == viewer.pk,
+            author=None if q.anonymous else q.author.profile,
+            anonymous=q.anonymous,
+            answered=q.answered_at is not None,
+            answer=q.answer,
+        )
+        for q in rows
+    ]
+
+
+def is_panelist(event: Event, user: User) -> bool:
+    return Panelist.objects.filter(event=event, user=user).exists()
+
+
+def panelists_of(event: Event) -> list[Profile]:
+    return list(
+        Profile.objects.filter(user__in=event.panelists.values("user")).select_related("user")
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    profile: Profile
+    why: str
+
+
+def follow_up_suggestions(*, event: Event, viewer: User) -> list[FollowUp]:
+    """After an event, the people worth following up with: the host, the panelists, and
+    people who asked (by name) or voted on the questions the viewer asked or voted on."""
+    if event.ends_at > timezone.now():
+        return []
+    whys: dict[int, str] = {event.host_id: "hosted it"}
+    for user_id in event.panelists.values_list("user_id", flat=True):
+        whys.setdefault(user_id, "was on the panel")
+    my_questions = Question.objects.filter(event=event).filter(
+        Q(author=viewer) | Q(votes__user=viewer)
+    )
+    for user_id in (
+        Question.objects.filter(pk__in=my_questions.values("pk"), anonymous=False)
+        .exclude(author=viewer)
+        .values_list("author_id", flat=True)
+    ):
+        whys.setdefault(user_id, "asked a question you cared about too")
+    for user_id in Vote.objects.filter(question__in=my_questions).values_list("user_id", flat=True):
+        whys.setdefault(user_id, "voted for the same questions")
+    whys.pop(viewer.pk, None)
+    profiles = profiles_visible_to(viewer).filter(user_id__in=whys).select_related("user")
+    order = list(whys)
+    found = sorted(profiles, key=lambda p: order.index(p.user_id))
+    return [FollowUp(p, whys[p.user_id]) for p in found][:FOLLOW_UP_WITH]
+
+
+def attendees(event: Event) -> QuerySet[Rsvp]:
+    return event.rsvps.filter(status=RsvpStatus.GOING).select_related("user__profile")
+
+
+def event_item(event: Event) -> CalendarItem:
+    where = event.online_url or event.place
+    return CalendarItem(
+        uid=f"event-{event.uid}@mentormesh",
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        url=site_url(reverse("event", args=[event.pk])),
+        description=f"{event.get_kind_display()} hosted by {event.host.profile.display_name}.",
+        location=where,
+        cancelled=event.cancelled_at is not None,
+    )
+
+
+def calendar_items(user: User) -> list[CalendarItem]:
+    """Events I host, sit on the panel of, or am going to, from a month back on."""
+    since: datetime = timezone.now() - timedelta(days=30)
+    mine = (
+        Event.objects.filter(
+            Q(host=user)
+            | Q(panelists__user=user)
+            | Q(rsvps__user=user, rsvps__status=RsvpStatus.GOING)
+        )
+        .filter(ends_at__gte=since)
+        .select_related("host__profile")
+        .distinct()
+    )
+    return [event_item(event) for event in mine]

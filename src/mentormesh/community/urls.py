@@ -1,0 +1,14 @@
+from django.urls import path
+
+from mentormesh.community import views
+
+urlpatterns = [
+    path("events/", views.events, name="events"),
+    path("events/new/", views.event_new, name="event-new"),
+    path("events/<int:event_id>/", views.event, name="event"),
+    path("events/<int:event_id>/board/", views.event_board, name="event-board"),
+    path("events/<int:event_id>/calendar.ics", views.event_ics, name="event-ics"),
+    path("events/<int:event_id>/questions/", views.question_new, name="question-new"),
+    path("events/<int:event_id>/<str:action>/", views.event_act, name="event-act"),
+    path("questions/<int:question_id>/<str:action>/", views.question_act, name="question-act"),
+]
