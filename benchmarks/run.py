@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 # Not benchmarks: this runner, web_load's load, and matching_speed's generated network.
 HELPERS = {"run.py", "locustfile.py", "synthetic_network.py"}
 LAST = "web_load.py"  # the slowest, and the one that starts a server
-TAKE_QUICK = {"web_load.py", "discover_speed.py"}
+TAKE_QUICK = {"web_load.py", "discover_speed.py", "mixer_round.py"}
 
 
 def benchmark_scripts() -> list[Path]:
