@@ -88,3 +88,10 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["came"].choices = [(p.handle, p.profile.display_name) for p in people]
+
+
+class MixerRoundForm(forms.Form):
+    name = forms.CharField(max_length=60, help_text="For example the week: 2026-W48.")
+    group_size = forms.TypedChoiceField(
+        choices=[(2, "Pairs"), (3, "Groups of 3"), (4, "Groups of 4")], coerce=int, initial=2
+    )

@@ -132,3 +132,62 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} +1 {self.question_id}"
+
+
+class MixerOptIn(models.Model):
+    """A member who wants to be placed in their organization's mixer rounds."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="mixer_opt_in_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization} mixers"
+
+
+class MixerRound(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="mixer_rounds"
+    )
+    name = models.CharField(max_length=60)
+    group_size = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2), MaxValueValidator(4)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opted_in = models.PositiveIntegerField(default=0)
+    placed = models.PositiveIntegerField(default=0)
+    repeats = models.PositiveIntegerField(default=0)
+    cross_department_groups = models.PositiveIntegerField(default=0)
+    # [{"handle": ..., "why": ...}] for everyone opted in who could not be placed.
+    unplaced = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="mixer_round_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} mixer {self.name}"
+
+    @property
+    def cross_department_share(self) -> float:
+        groups = self.groups.count()
+        return self.cross_department_groups / groups if groups else 0.0
+
+
+class MixerGroup(models.Model):
+    round = models.ForeignKey(MixerRound, on_delete=models.CASCADE, related_name="groups")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="mixer_groups")
+    opener = models.CharField(max_length=300)
+
+    def __str__(self) -> str:
+        return f"group {self.pk} of {self.round}"

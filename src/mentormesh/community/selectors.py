@@ -11,7 +11,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from mentormesh.community.models import Event, Panelist, Question, Rsvp, RsvpStatus, Vote
+from mentormesh.community.models import (
+    Event,
+    MixerGroup,
+    MixerOptIn,
+    MixerRound,
+    Panelist,
+    Question,
+    Rsvp,
+    RsvpStatus,
+    Vote,
+)
 from mentormesh.errors import NotFound
 from mentormesh.notifications.calendar import CalendarItem
 from mentormesh.people.models import Membership, Profile, User
@@ -205,3 +215,24 @@ def calendar_items(user: User) -> list[CalendarItem]:
         .distinct()
     )
     return [event_item(event) for event in mine]
+
+
+def mixer_rounds(organization) -> QuerySet[MixerRound]:
+    return (
+        MixerRound.objects.filter(organization=organization)
+        .annotate(n_groups=Count("groups"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def my_mixer_groups(*, viewer: User, organization) -> QuerySet[MixerGroup]:
+    return (
+        MixerGroup.objects.filter(round__organization=organization, members=viewer)
+        .select_related("round")
+        .prefetch_related("members__profile")
+        .order_by("-round__created_at")
+    )
+
+
+def mixer_opted_in(*, viewer: User, organization) -> bool:
+    return MixerOptIn.objects.filter(organization=organization, user=viewer).exists()

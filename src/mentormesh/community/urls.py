@@ -11,4 +11,5 @@ urlpatterns = [
     path("events/<int:event_id>/questions/", views.question_new, name="question-new"),
     path("events/<int:event_id>/<str:action>/", views.event_act, name="event-act"),
     path("questions/<int:question_id>/<str:action>/", views.question_act, name="question-act"),
+    path("orgs/<slug:slug>/mixers/", views.mixers, name="mixers"),
 ]

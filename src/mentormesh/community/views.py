@@ -269,3 +269,43 @@ def question_act(request, question_id: int, action: str):
         context = _board_context(request, event) | {"answer_form": forms.AnswerForm()}
         return render(request, "community/event.html#board", context)
     return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mixers(request, slug: str):
+    """Members opt in and see their groups; admins run a round and read its report."""
+    organization = Organization.objects.filter(slug=slug, memberships__user=request.user).first()
+    if organization is None:
+        raise Http404("No such organization of yours.")
+    is_admin = (
+        request.user.is_staff
+        or organization.memberships.filter(user=request.user, role="admin").exists()
+    )
+    form = forms.MixerRoundForm(request.POST or None)
+    if request.method == "POST":
+        if "opt" in request.POST:
+            services.mixer_opt(
+                organization_slug=slug, by=request.user, opt_in=request.POST["opt"] == "in"
+            )
+            messages.success(request, "Saved.")
+            return redirect("mixers", slug=slug)
+        if form.is_valid():
+            try:
+                run = services.mixer_run(
+                    organization_slug=slug, by=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, f"Round “{run.name}” made; everyone placed was told.")
+                return redirect("mixers", slug=slug)
+    context = {
+        "organization": organization,
+        "is_admin": is_admin,
+        "form": form,
+        "opted_in": selectors.mixer_opted_in(viewer=request.user, organization=organization),
+        "my_groups": selectors.my_mixer_groups(viewer=request.user, organization=organization)[:10],
+        "rounds": selectors.mixer_rounds(organization)[:20] if is_admin else [],
+    }
+    return render(request, "community/mixers.html", context, status=400 if form.errors else 200)

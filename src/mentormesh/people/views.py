@@ -234,14 +234,15 @@ def organization_create(request):
 def _organization_page(request, organization, **extra):
     members = selectors.organization_members(viewer=request.user, organization=organization)
     page = Paginator(members, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    is_admin = (
-        request.user.is_staff
-        or Membership.objects.filter(
-            user=request.user, organization=organization, role=Role.ADMIN
-        ).exists()
+    role = (
+        Membership.objects.filter(user=request.user, organization=organization)
+        .values_list("role", flat=True)
+        .first()
     )
+    is_admin = request.user.is_staff or role == Role.ADMIN
     context = {
         "organization": organization, "page": page, "is_admin": is_admin,
+        "is_member": role is not None,
         "invite_form": forms.InvitationForm(), "import_form": forms.ImportForm(),
         **extra,
     }  # fmt: skip
