@@ -1,4 +1,4 @@
-"""Endpoints for events, RSVPs and the question board."""
+"""Endpoints for events, RSVPs, the question board, and posts."""
 
 from __future__ import annotations
 
@@ -12,13 +12,17 @@ from mentormesh.community.models import EventKind, RsvpStatus
 from mentormesh.community.schemas import (
     AnswerIn,
     AttendanceIn,
+    CommentIn,
     EventIn,
     EventOut,
     FollowUpOut,
     MergeIn,
+    PostIn,
+    PostOut,
     QuestionIn,
     QuestionOut,
     RsvpOut,
+    ShareIn,
 )
 from mentormesh.people.api import ERRORS
 
@@ -260,3 +264,86 @@ def follow_ups(request, event_id: int = Id):
         }
         for item in selectors.follow_up_suggestions(event=event, viewer=request.user)
     ]
+
+
+# Posts -------------------------------------------------------------------------------------
+
+
+def _post_out(post) -> dict:
+    return {
+        "id": post.pk,
+        "author": post.author.handle,
+        "title": post.title,
+        "body": post.body,
+        "body_html": post.body_html,
+        "skills": [skill.name for skill in post.skills.all()],
+        "status": post.status,
+        "published_at": post.published_at,
+        "mentions": [user.handle for user in post.mentions.all()],
+        "comments": [
+            {"author": c.author.handle, "text": c.text, "created_at": c.created_at}
+            for c in post.comments.all()
+        ],
+    }
+
+
+def _post(request, post_id: int) -> dict:
+    return _post_out(selectors.post_get(viewer=request.user, post_id=post_id))
+
+
+@router.get("/posts", response={200: list[PostOut], **ERRORS}, summary="My feed, newest first")
+def posts(request):
+    found = selectors.feed(request.user).prefetch_related("mentions", "comments__author")
+    return [_post_out(post) for post in found[:50]]
+
+
+@router.post("/posts", response={201: PostOut, **ERRORS}, summary="Write a draft")
+def post_create(request, payload: PostIn):
+    post = services.post_create(
+        author=request.user, title=payload.title, body=payload.body, skills=payload.skills
+    )
+    return Status(201, _post(request, post.pk))
+
+
+@router.get("/posts/{post_id}", response={200: PostOut, **ERRORS}, summary="One post")
+def post_get(request, post_id: int = Id):
+    return _post(request, post_id)
+
+
+@router.put("/posts/{post_id}", response={200: PostOut, **ERRORS}, summary="Edit my post")
+def post_update(request, payload: PostIn, post_id: int = Id):
+    services.post_update(
+        post_id=post_id, by=request.user, title=payload.title, body=payload.body,
+        skills=payload.skills,
+    )  # fmt: skip
+    return _post(request, post_id)
+
+
+@router.post(
+    "/posts/{post_id}/publish",
+    response={200: PostOut, **ERRORS},
+    summary="Publish my draft (people mentioned are told)",
+)
+def post_publish(request, post_id: int = Id):
+    services.post_publish(post_id=post_id, by=request.user)
+    return _post(request, post_id)
+
+
+@router.post(
+    "/posts/{post_id}/share",
+    response={200: PostOut, **ERRORS},
+    summary="Share my draft with a friend for comments",
+)
+def post_share(request, payload: ShareIn, post_id: int = Id):
+    services.post_share(post_id=post_id, by=request.user, handle=payload.handle)
+    return _post(request, post_id)
+
+
+@router.post(
+    "/posts/{post_id}/comments",
+    response={201: PostOut, **ERRORS},
+    summary="Comment on a draft shared with me",
+)
+def draft_comment(request, payload: CommentIn, post_id: int = Id):
+    services.draft_comment(post_id=post_id, by=request.user, text=payload.text)
+    return Status(201, _post(request, post_id))

@@ -95,3 +95,25 @@ class MixerRoundForm(forms.Form):
     group_size = forms.TypedChoiceField(
         choices=[(2, "Pairs"), (3, "Groups of 3"), (4, "Groups of 4")], coerce=int, initial=2
     )
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(max_length=160)
+    body = forms.CharField(
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Markdown. Mention people with @handle: they are told when you publish.",
+    )
+    skills = forms.CharField(
+        max_length=300, required=False, help_text="Up to five skills, separated by commas."
+    )
+
+
+class ShareForm(forms.Form):
+    handle = forms.CharField(max_length=31, label="Share the draft with (handle)")
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Comment"
+    )

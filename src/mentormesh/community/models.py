@@ -191,3 +191,51 @@ class MixerGroup(models.Model):
 
     def __str__(self) -> str:
         return f"group {self.pk} of {self.round}"
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Post(models.Model):
+    """Writing in Markdown (sanitized when rendered). A draft can be shared with friends, who
+    comment before it is published; @mentions tell the people named once it is."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    title = models.CharField(max_length=160)
+    body = models.TextField(max_length=20_000)
+    body_html = models.TextField(editable=False)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="posts")
+    status = models.CharField(max_length=10, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="drafts_to_review"
+    )
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DraftComment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

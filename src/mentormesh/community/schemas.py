@@ -88,3 +88,36 @@ class FollowUpOut(Schema):
     handle: str
     display_name: str
     why: str
+
+
+class PostIn(StrictIn):
+    title: Annotated[str, Field(min_length=1, max_length=160)]
+    body: Annotated[str, Field(min_length=1, max_length=20_000)]
+    skills: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=5)] = []
+
+
+class CommentOut(Schema):
+    author: str
+    text: str
+    created_at: datetime
+
+
+class PostOut(Schema):
+    id: int
+    author: str
+    title: str
+    body: str
+    body_html: str
+    skills: list[str]
+    status: str
+    published_at: datetime | None
+    mentions: list[str]
+    comments: list[CommentOut]
+
+
+class ShareIn(StrictIn):
+    handle: Handle
+
+
+class CommentIn(StrictIn):
+    text: Annotated[str, Field(min_length=1, max_length=2000)]

@@ -17,11 +17,14 @@ from mentormesh.community.models import (
     MixerOptIn,
     MixerRound,
     Panelist,
+    Post,
+    PostStatus,
     Question,
     Rsvp,
     RsvpStatus,
     Vote,
 )
+from mentormesh.connect.selectors.intros import contact_ids
 from mentormesh.errors import NotFound
 from mentormesh.notifications.calendar import CalendarItem
 from mentormesh.people.models import Membership, Profile, User
@@ -236,3 +239,54 @@ def my_mixer_groups(*, viewer: User, organization) -> QuerySet[MixerGroup]:
 
 def mixer_opted_in(*, viewer: User, organization) -> bool:
     return MixerOptIn.objects.filter(organization=organization, user=viewer).exists()
+
+
+def posts_visible_to(viewer: User) -> QuerySet[Post]:
+    """Published posts by people whose profile the viewer may see; my drafts; drafts shared
+    with me for comments."""
+    authors = profiles_visible_to(viewer).values("user_id")
+    return (
+        Post.objects.filter(
+            Q(status=PostStatus.PUBLISHED, author__in=authors)
+            | Q(author=viewer)
+            | Q(status=PostStatus.DRAFT, reviewers=viewer)
+        )
+        .select_related("author__profile")
+        .distinct()
+    )
+
+
+def post_get(*, viewer: User, post_id: int) -> Post:
+    post = (
+        posts_visible_to(viewer)
+        .prefetch_related("skills", "comments__author__profile", "reviewers", "mentions__profile")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise NotFound(f"No post {post_id} that you can see.")
+    return post
+
+
+def feed(viewer: User) -> QuerySet[Post]:
+    """Published posts from my network (people I am in a relationship or an organization
+    with) and on skills I offer or want to learn, and posts that mention me; newest first."""
+    skills = set(viewer.offered_skills.values_list("skill_id", flat=True)) | set(
+        viewer.sought_skills.values_list("skill_id", flat=True)
+    )
+    return (
+        posts_visible_to(viewer)
+        .filter(status=PostStatus.PUBLISHED)
+        .filter(
+            Q(author_id__in=contact_ids(viewer.pk))
+            | Q(skills__in=skills)
+            | Q(mentions=viewer)
+            | Q(author=viewer)
+        )
+        .prefetch_related("skills")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def posts_by(*, viewer: User, author: User) -> QuerySet[Post]:
+    return posts_visible_to(viewer).filter(author=author, status=PostStatus.PUBLISHED)

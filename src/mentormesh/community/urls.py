@@ -12,4 +12,9 @@ urlpatterns = [
     path("events/<int:event_id>/<str:action>/", views.event_act, name="event-act"),
     path("questions/<int:question_id>/<str:action>/", views.question_act, name="question-act"),
     path("orgs/<slug:slug>/mixers/", views.mixers, name="mixers"),
+    path("posts/", views.posts, name="posts"),
+    path("posts/new/", views.post_edit, name="post-new"),
+    path("posts/<int:post_id>/", views.post, name="post"),
+    path("posts/<int:post_id>/edit/", views.post_edit, name="post-edit"),
+    path("posts/<int:post_id>/<str:action>/", views.post_act, name="post-act"),
 ]

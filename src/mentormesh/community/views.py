@@ -309,3 +309,94 @@ def mixers(request, slug: str):
         "rounds": selectors.mixer_rounds(organization)[:20] if is_admin else [],
     }
     return render(request, "community/mixers.html", context, status=400 if form.errors else 200)
+
+
+def _skills(text: str) -> list[str]:
+    return [name for name in text.split(",") if name.strip()]
+
+
+@login_required
+@require_GET
+def posts(request):
+    context = {
+        "feed": selectors.feed(request.user)[:50],
+        "drafts": selectors.posts_visible_to(request.user).filter(status="draft")[:20],
+    }
+    return render(request, "community/posts.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, post_id: int | None = None):
+    """Write a new draft, or edit my post."""
+    post = None
+    if post_id is not None:
+        post = or_404(selectors.post_get, viewer=request.user, post_id=post_id)
+        if post.author_id != request.user.pk:
+            raise Http404("Only the author can edit this post.")
+    initial = (
+        {"title": post.title, "body": post.body,
+         "skills": ", ".join(s.name for s in post.skills.all())} if post else {}
+    )  # fmt: skip
+    form = forms.PostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if post is None:
+                post = services.post_create(author=request.user, title=data["title"],
+                                            body=data["body"], skills=_skills(data["skills"]))  # fmt: skip
+            else:
+                services.post_update(post_id=post.pk, by=request.user, title=data["title"],
+                                     body=data["body"], skills=_skills(data["skills"]))  # fmt: skip
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("post", post_id=post.pk)
+    status = 400 if form.errors else 200
+    return render(request, "community/post_edit.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+@require_GET
+def post(request, post_id: int):
+    found = or_404(selectors.post_get, viewer=request.user, post_id=post_id)
+    context = {
+        "post": found,
+        "mine": found.author_id == request.user.pk,
+        "share_form": forms.ShareForm(),
+        "comment_form": forms.CommentForm(),
+    }
+    return render(request, "community/post.html", context)
+
+
+@login_required
+@require_POST
+def post_act(request, post_id: int, action: str):
+    """Publish, share a draft with a friend, or comment on a draft."""
+    user = request.user
+    share, comment = forms.ShareForm(request.POST), forms.CommentForm(request.POST)
+    actions = {
+        "publish": (
+            lambda: services.post_publish(post_id=post_id, by=user),
+            "Published. Everyone you mentioned is told.",
+        ),
+        "share": (
+            lambda: services.post_share(
+                post_id=post_id, by=user, handle=share.data.get("handle", "")
+            ),
+            "Shared. They can read the draft and comment.",
+        ),
+        "comment": (
+            lambda: services.draft_comment(
+                post_id=post_id, by=user, text=comment.data.get("text", "")
+            ),
+            "",
+        ),
+    }
+    if action not in actions:
+        raise Http404("No such action.")
+    run, done = actions[action]
+    return _act(request, run, done, back=reverse("post", args=[post_id])) or redirect(
+        "post", post_id=post_id
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -26,6 +27,18 @@ OPENNESS_FILTERS = {
     "reverse": "open_to_reverse",
     "paid": "open_to_paid",
 }
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A list on someone's page from another app: their posts, where they are mentioned."""
+
+    title: str
+    links: list[tuple[str, str]]  # (text, url)
+
+
+# Later apps add sections from AppConfig.ready: (viewer=, person=) -> list[ProfileSection].
+profile_sections: list[Callable[..., list[ProfileSection]]] = []
 
 
 def skill_resolve(text: str) -> Skill | None:

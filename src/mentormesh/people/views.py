@@ -175,7 +175,13 @@ def person(request, handle: str):
         profile = selectors.profile_for(viewer=request.user, handle=handle)
     except NotFound as error:
         raise Http404(error.detail) from error
-    return render(request, "people/person.html", {"profile": profile, "person": profile.user})
+    sections = [
+        section
+        for source in selectors.profile_sections
+        for section in source(viewer=request.user, person=profile.user)
+    ]
+    context = {"profile": profile, "person": profile.user, "sections": sections}
+    return render(request, "people/person.html", context)
 
 
 @login_required

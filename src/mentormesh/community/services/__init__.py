@@ -1,4 +1,4 @@
-"""Writes for community: events, RSVPs and the question board; mixer rounds."""
+"""Writes for community: events, RSVPs and the question board; mixer rounds; posts."""
 
 from __future__ import annotations
 
@@ -21,16 +21,34 @@ from mentormesh.community.services.mixers import (
     mixer_opt,
     mixer_run,
 )
+from mentormesh.community.services.posts import (
+    MAX_SKILLS,
+    MENTION,
+    draft_comment,
+    mentioned,
+    post_create,
+    post_publish,
+    post_share,
+    post_update,
+)
 
 __all__ = [
     "MAX_LENGTH",
+    "MAX_SKILLS",
+    "MENTION",
     "QUESTION_LENGTH",
     "attendance_mark",
     "board_close",
+    "draft_comment",
     "event_cancel",
     "event_create",
+    "mentioned",
     "mixer_opt",
     "mixer_run",
+    "post_create",
+    "post_publish",
+    "post_share",
+    "post_update",
     "question_answer",
     "question_ask",
     "question_hide",

@@ -88,6 +88,11 @@ def _contacts(user_id: int) -> dict[int, Tie]:
     return known
 
 
+def contact_ids(user_id: int) -> set[int]:
+    """Everyone this user knows: relationships, organizations, events (the network)."""
+    return set(_contacts(user_id))
+
+
 @dataclass(frozen=True)
 class SharedContact:
     profile: Profile
