@@ -303,9 +303,7 @@ def test_panel_announced_asked_voted_answered_and_followed_up(
         top = board(panelist).locator("ol.board > li.question").first
         expect(top).to_contain_text(ZOFIA_QUESTION)
         top.locator("summary", has_text="Mark answered").click()
-        # The written answer's box has no label of its own (see the xfail test below), so
-        # it is found as the one text box of the question's card.
-        top.get_by_role("textbox").fill(ANSWER)
+        top.get_by_role("textbox", name="A short written answer (optional)").fill(ANSWER)
         panelist.screenshot(path=results_dir / "panel_answering.png", full_page=True)
         top.get_by_role("button", name="Mark answered").click()
 
@@ -416,7 +414,7 @@ def test_panel_announced_asked_voted_answered_and_followed_up(
 # --- Bugs found on the way, each written as it should work ---------------------------------
 
 
-def past_panel(cast, *, ben_votes: bool):
+def past_panel(cast, *, ben_votes: bool, ben_asks: bool = False):
     """The same panel made directly, already over: Ben and Cleo went; Cleo asked by name."""
     start = timezone.now() + timedelta(days=1)
     event = community.event_create(
@@ -429,6 +427,8 @@ def past_panel(cast, *, ben_votes: bool):
     question = community.question_ask(event_id=event.pk, by=cast["cleo"], text=CLEO_QUESTION)
     if ben_votes:
         community.question_vote(question_id=question.pk, by=cast["ben"])
+    if ben_asks:
+        community.question_ask(event_id=event.pk, by=cast["ben"], text=BEN_QUESTION)
     # Time passes (a live test cannot wait): the panel ended an hour ago.
     started = timezone.now() - timedelta(hours=2)
     Event.objects.filter(pk=event.pk).update(
@@ -437,16 +437,6 @@ def past_panel(cast, *, ben_votes: bool):
     return event
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: community/views.py _follow_ups and event.html reuse selectors.follow_up_suggestions' "
-        "`why` phrases, written to follow 'They' and from the viewer's side: the event page "
-        "says 'They was on the panel.', and the prefilled ask says 'where you was on the "
-        "panel' to a panelist and 'where you asked a question you cared about too' to an "
-        "asker (should be 'were on the panel' and 'a question I cared about too')."
-    ),
-)
 def test_follow_up_wording_reads_right_on_the_page_and_in_the_message(page, cast):
     event = past_panel(cast, ben_votes=True)
     log_in(page, "ben")
@@ -471,19 +461,8 @@ def test_follow_up_wording_reads_right_on_the_page_and_in_the_message(page, cast
     assert "you cared about" not in to_cleo, to_cleo
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: community/templates/community/event.html renders {{ answer_form.answer }} bare "
-        "in each question's 'Mark answered' form: the text box has no label (no accessible "
-        "name, no hint of what it is for) and every question's box has the same "
-        "id='id_answer'. It should be labelled 'A short written answer (optional)', with an "
-        "id of its own per question."
-    ),
-)
 def test_the_written_answer_box_is_labelled_for_each_question(page, cast):
-    event = past_panel(cast, ben_votes=False)
-    community.question_ask(event_id=event.pk, by=cast["ben"], text=BEN_QUESTION)
+    event = past_panel(cast, ben_votes=False, ben_asks=True)
     log_in(page, "priya")
     page.goto(f"/events/{event.pk}/?manage=1")
     cards = board(page).locator("ol.board > li.question")

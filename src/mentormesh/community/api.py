@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Path, Router, Status
 
 from mentormesh.community import selectors, services
-from mentormesh.community.models import EventKind, RsvpStatus
+from mentormesh.community.models import RsvpStatus
 from mentormesh.community.schemas import (
     AnswerIn,
     AttendanceIn,
@@ -53,9 +53,7 @@ def _event_out(event, viewer) -> dict:
         "going": seats.going,
         "waitlist": seats.waitlist,
         "my_rsvp": seats.mine,
-        "board_open": event.kind == EventKind.PANEL
-        and not event.board_closed_at
-        and not event.cancelled_at,
+        "board_open": selectors.board_open(event),
         "cancelled": event.cancelled_at is not None,
     }
 

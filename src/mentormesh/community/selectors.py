@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from mentormesh.community.models import (
     Event,
+    EventKind,
     MixerGroup,
     MixerOptIn,
     MixerRound,
@@ -126,7 +127,8 @@ def board(*, event: Event, viewer: User) -> list[BoardQuestion]:
             voted=Exists(Vote.objects.filter(question=OuterRef("pk"), user=viewer)),
         )
         .select_related("author__profile")
-        .order_by("-n_votes", "created_at", "pk")
+        # Still to answer first, most votes on top; answered ones follow.
+        .order_by(F("answered_at").asc(nulls_first=True), "-n_votes", "created_at", "pk")
     )
     return [
         BoardQuestion(
@@ -144,6 +146,17 @@ def board(*, event: Event, viewer: User) -> list[BoardQuestion]:
     ]
 
 
+def board_open(event: Event) -> bool:
+    """A panel's board takes questions and votes from its announcement until the host closes
+    it or the event ends."""
+    return (
+        event.kind == EventKind.PANEL
+        and not event.board_closed_at
+        and not event.cancelled_at
+        and event.ends_at > timezone.now()
+    )
+
+
 def is_panelist(event: Event, user: User) -> bool:
     return Panelist.objects.filter(event=event, user=user).exists()
 
@@ -154,10 +167,30 @@ def panelists_of(event: Event) -> list[Profile]:
     )
 
 
+# Why someone is worth following up with: (for the page, "They …"; for my message to them).
+WHY = {
+    "host": ("hosted it", "which you hosted"),
+    "panel": ("sat on the panel", "where you were on the panel"),
+    "asked": (
+        "asked a question you cared about too",
+        "where you asked a question I cared about too",
+    ),
+    "voted": ("voted for the same questions", "where we voted for the same questions"),
+}
+
+
 @dataclass(frozen=True)
 class FollowUp:
     profile: Profile
-    why: str
+    reason: str  # a key of WHY
+
+    @property
+    def why(self) -> str:
+        return WHY[self.reason][0]
+
+    @property
+    def opener(self) -> str:
+        return WHY[self.reason][1]
 
 
 def follow_up_suggestions(*, event: Event, viewer: User) -> list[FollowUp]:
@@ -165,9 +198,9 @@ def follow_up_suggestions(*, event: Event, viewer: User) -> list[FollowUp]:
     people who asked (by name) or voted on the questions the viewer asked or voted on."""
     if event.ends_at > timezone.now():
         return []
-    whys: dict[int, str] = {event.host_id: "hosted it"}
+    reasons: dict[int, str] = {event.host_id: "host"}
     for user_id in event.panelists.values_list("user_id", flat=True):
-        whys.setdefault(user_id, "was on the panel")
+        reasons.setdefault(user_id, "panel")
     my_questions = Question.objects.filter(event=event).filter(
         Q(author=viewer) | Q(votes__user=viewer)
     )
@@ -176,14 +209,14 @@ def follow_up_suggestions(*, event: Event, viewer: User) -> list[FollowUp]:
         .exclude(author=viewer)
         .values_list("author_id", flat=True)
     ):
-        whys.setdefault(user_id, "asked a question you cared about too")
+        reasons.setdefault(user_id, "asked")
     for user_id in Vote.objects.filter(question__in=my_questions).values_list("user_id", flat=True):
-        whys.setdefault(user_id, "voted for the same questions")
-    whys.pop(viewer.pk, None)
-    profiles = profiles_visible_to(viewer).filter(user_id__in=whys).select_related("user")
-    order = list(whys)
+        reasons.setdefault(user_id, "voted")
+    reasons.pop(viewer.pk, None)
+    profiles = profiles_visible_to(viewer).filter(user_id__in=reasons).select_related("user")
+    order = list(reasons)
     found = sorted(profiles, key=lambda p: order.index(p.user_id))
-    return [FollowUp(p, whys[p.user_id]) for p in found][:FOLLOW_UP_WITH]
+    return [FollowUp(p, reasons[p.user_id]) for p in found][:FOLLOW_UP_WITH]
 
 
 def attendees(event: Event) -> QuerySet[Rsvp]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentormesh.community import forms, selectors, services
-from mentormesh.community.models import EventKind, RsvpStatus
+from mentormesh.community.models import RsvpStatus
 from mentormesh.errors import DomainError, NotFound
 from mentormesh.notifications.calendar import ics
 from mentormesh.people.forms import apply_domain_error
@@ -83,9 +83,7 @@ def _board_context(request, event) -> dict:
         "is_panelist": panelist,
         # Answer and moderation tools live on a board that does not refresh under the pen.
         "manage": (host or panelist) and request.GET.get("manage") == "1",
-        "board_open": event.kind == EventKind.PANEL
-        and not event.board_closed_at
-        and not event.cancelled_at,
+        "board_open": selectors.board_open(event),
     }
 
 
@@ -99,7 +97,6 @@ def event(request, event_id: int):
         "position": selectors.waitlist_position(event=found, viewer=request.user),
         "panelists": selectors.panelists_of(found),
         "question_form": forms.QuestionForm(),
-        "answer_form": forms.AnswerForm(),
         "started": found.starts_at <= now,
         "over": found.ends_at <= now,
         "follow_ups": _follow_ups(found, request.user),
@@ -118,7 +115,7 @@ def _follow_ups(event, viewer) -> list[tuple]:
     when = timezone.localtime(event.starts_at).strftime("%-d %B")
     rows = []
     for item in selectors.follow_up_suggestions(event=event, viewer=viewer):
-        context = f"We were both at “{event.title}” on {when}, where you {item.why}."
+        context = f"We were both at “{event.title}” on {when}, {item.opener}."
         query = {"context": context}
         if skill := event.skills.first():
             query["skill"] = skill.name
@@ -132,7 +129,7 @@ def _follow_ups(event, viewer) -> list[tuple]:
 def event_board(request, event_id: int):
     """The board alone, for the page's live refresh (HTMX, every few seconds)."""
     found = or_404(selectors.event_get, viewer=request.user, event_id=event_id)
-    context = _board_context(request, found) | {"answer_form": forms.AnswerForm()}
+    context = _board_context(request, found)
     return render(request, "community/event.html#board", context)
 
 
@@ -266,7 +263,7 @@ def question_act(request, question_id: int, action: str):
     back = reverse("event", args=[found.event_id]) + managing + "#board"
     if _act(request, run, done, back=back) is None:
         event = selectors.event_get(viewer=user, event_id=found.event_id)
-        context = _board_context(request, event) | {"answer_form": forms.AnswerForm()}
+        context = _board_context(request, event)
         return render(request, "community/event.html#board", context)
     return redirect(back)
 

@@ -160,6 +160,8 @@ def rsvp_join(*, event_id: int, by: User) -> Rsvp:
     """Going while there is a seat, else on the waitlist, in order."""
     event = _locked(event_get(viewer=by, event_id=event_id))
     _joinable(event)
+    if by.pk == event.host_id or event.panelists.filter(user=by).exists():
+        raise Conflict("You host or sit on this panel; your place is kept without a seat.")
     rsvp = Rsvp.objects.filter(event=event, user=by).first()
     if rsvp is not None and rsvp.status != RsvpStatus.CANCELLED:
         raise Conflict(f"You are already {rsvp.get_status_display().lower()}.")
@@ -228,7 +230,7 @@ def _board_open(event: Event) -> None:
         raise Conflict("Only a panel has a question board.")
     if event.cancelled_at:
         raise Conflict("This event was cancelled.")
-    if event.board_closed_at:
+    if event.board_closed_at or event.ends_at <= timezone.now():
         raise Conflict("The question board is closed.")
 
 
@@ -266,6 +268,8 @@ def question_vote(*, question_id: int, by: User, up: bool = True) -> Question:
     _may_ask(question.event, by)
     if question.hidden_at or question.merged_into_id:
         raise Conflict("This question is no longer on the board.")
+    if up and question.author_id == by.pk:
+        raise Conflict("You cannot vote for your own question.")
     if up:
         try:
             with transaction.atomic():
@@ -305,7 +309,8 @@ def question_answer(*, question_id: int, by: User, answer: str = "") -> Question
         changes["answer"] = answer
     Question.objects.filter(pk=question.pk).update(**changes)
     question.refresh_from_db()
-    if not question.anonymous and question.author_id != by.pk:
+    # Only the asker is told, so an anonymous question stays anonymous.
+    if question.author_id != by.pk:
         notify(user=question.author, kind="question_answered", url=_url(question.event),
                text=f"Your question was answered: {question.text[:120]}")  # fmt: skip
     return question
