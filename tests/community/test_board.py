@@ -468,11 +468,6 @@ def test_a_written_answer_over_2000_characters_is_422(panel, crowd, priya, leo, 
     assert Question.objects.get(pk=question.pk).answered_at is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: views.question_act drops an invalid answer form to '' and marks the question "
-    "answered, saying 'Marked answered.'",
-)
 def test_a_written_answer_too_long_on_the_page_is_refused_not_dropped(
     panel, crowd, priya, leo, as_member
 ):
@@ -632,11 +627,6 @@ def test_merging_on_the_page_folds_the_duplicate_into_the_named_question(
     assert board_order(page(response)) == [original.pk]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: merging on the page into a number that is not a question (a typo) is a 404 "
-    "page instead of a message naming the field (question_get raises NotFound for `into`)",
-)
 def test_merging_into_a_number_that_is_not_a_question_is_a_message(
     panel, duplicates, hana, as_member
 ):
@@ -941,11 +931,6 @@ def test_the_follow_up_for_a_panelist_reads_as_english(held_panel, leo, as_membe
     assert "where+you+was" not in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: follow_up_suggestions ignore whether the viewer went: someone who never RSVP'd "
-    "is offered 'We were both at ...'",
-)
 def test_someone_who_did_not_go_is_offered_no_follow_ups(held_panel, make_user, as_member, api):
     """Given the held panel, when Zoe, who never RSVP'd, opens it, then she is not offered
     messages saying "We were both at" it."""
@@ -956,11 +941,6 @@ def test_someone_who_did_not_go_is_offered_no_follow_ups(held_panel, make_user, 
     assert "Follow up with" not in page(client.get(f"/events/{held_panel.pk}/"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: follow_up_suggestions ignore cancellation: after a cancelled event's date, "
-    "people are offered 'We were both at ...' it",
-)
 def test_a_cancelled_event_offers_no_follow_ups(panel, crowd, hana, leo, hold, as_member, api):
     """Given Leo going to the panel and Hana cancelling it, when its date has passed, then
     Leo is offered no one to follow up with."""

@@ -24,6 +24,7 @@ from mentormesh.community.schemas import (
     RsvpOut,
     ShareIn,
 )
+from mentormesh.errors import NotFound
 from mentormesh.people.api import ERRORS
 
 router = Router(tags=["events"])
@@ -31,8 +32,9 @@ Id = Path(..., ge=1, le=2**31 - 1)
 
 
 def _event_out(event, viewer) -> dict:
-    seats = selectors.seats(event=event, viewer=viewer)
-    panelists = [p.user.handle for p in selectors.panelists_of(event)]
+    """One event read through ``selectors.with_seats``."""
+    seats = selectors.seats_of(event)
+    panelists = [panelist.user.handle for panelist in event.panelists.all()]
     insider = (
         seats.mine == RsvpStatus.GOING or viewer.pk == event.host_id or viewer.handle in panelists
     )
@@ -59,12 +61,17 @@ def _event_out(event, viewer) -> dict:
 
 
 def _event(request, event_id: int) -> dict:
-    return _event_out(selectors.event_get(viewer=request.user, event_id=event_id), request.user)
+    event = selectors.with_seats(
+        selectors.events_visible_to(request.user).filter(pk=event_id), request.user
+    ).first()
+    if event is None:
+        raise NotFound(f"No event {event_id} that you can see.")
+    return _event_out(event, request.user)
 
 
 @router.get("/events", response={200: list[EventOut], **ERRORS}, summary="Events I can see")
 def events(request, when: Literal["upcoming", "past"] = "upcoming"):
-    found = selectors.events_visible_to(request.user).prefetch_related("skills")
+    found = selectors.with_seats(selectors.events_visible_to(request.user), request.user)
     now = timezone.now()
     if when == "upcoming":
         found = found.filter(ends_at__gt=now, cancelled_at__isnull=True)

@@ -22,29 +22,32 @@ from mentormesh.people.selectors import ProfileSection, profile_sections
 
 def taught():
     """Hosting a lunch-and-learn or sitting on a panel (held or announced) shows what
-    someone can help with."""
-    held = Event.objects.filter(cancelled_at__isnull=True)
+    someone can help with; it reads as a talk given, dated when it was announced."""
+    live = Event.objects.filter(cancelled_at__isnull=True)
     skills: dict[int, tuple[str, ...]] = {}
-    for event_id, key in held.values_list("pk", "skills__key"):
+    for event_id, key in live.values_list("pk", "skills__key"):
         if key:
             skills[event_id] = (*skills.get(event_id, ()), key)
-    for event_id, host_id, title, ends_at in held.values_list("pk", "host_id", "title", "ends_at"):
-        yield host_id, Evidence("event", title, skills.get(event_id, ()), ends_at)
-    for user_id, event_id, title, ends_at in Panelist.objects.filter(event__in=held).values_list(
-        "user_id", "event_id", "event__title", "event__ends_at"
+    for event_id, host_id, title, at in live.values_list("pk", "host_id", "title", "created_at"):
+        yield host_id, Evidence("talk", title, skills.get(event_id, ()), at)
+    for user_id, event_id, title, at in Panelist.objects.filter(event__in=live).values_list(
+        "user_id", "event_id", "event__title", "event__created_at"
     ):
-        yield user_id, Evidence("event", title, skills.get(event_id, ()), ends_at)
+        yield user_id, Evidence("talk", title, skills.get(event_id, ()), at)
 
 
 def met_at_events(user_id: int) -> dict[int, Tie]:
     """People who went to the same event as this user (and its host)."""
+    # Going and not marked absent, to an event that took place.
+    there = Q(status=RsvpStatus.GOING) & ~Q(attended=False)
     went = Rsvp.objects.filter(
-        user_id=user_id, status=RsvpStatus.GOING, event__ends_at__lte=timezone.now()
+        there,
+        user_id=user_id,
+        event__ends_at__lte=timezone.now(),
+        event__cancelled_at__isnull=True,
     ).values("event_id")
     ties: dict[int, Tie] = {}
-    others = Rsvp.objects.filter(event_id__in=went, status=RsvpStatus.GOING).exclude(
-        user_id=user_id
-    )
+    others = Rsvp.objects.filter(there, event_id__in=went).exclude(user_id=user_id)
     for other_id, title in others.values_list("user_id", "event__title"):
         ties.setdefault(other_id, Tie(TEAM, f"the event “{title}”", f"the event “{title}”"))
     for host_id, title in Event.objects.filter(pk__in=went).values_list("host_id", "title"):

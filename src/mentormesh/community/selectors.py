@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,6 +93,28 @@ def seats(*, event: Event, viewer: User) -> Seats:
     )
 
 
+def with_seats(events: QuerySet[Event], viewer: User) -> QuerySet[Event]:
+    """Events with their seat counts, the viewer's RSVP, skills and panelists, in a fixed
+    number of queries however many events there are."""
+    mine = Rsvp.objects.filter(event=OuterRef("pk"), user=viewer).values("status")[:1]
+    return events.annotate(
+        n_going=Count("rsvps", filter=Q(rsvps__status=RsvpStatus.GOING), distinct=True),
+        n_waiting=Count("rsvps", filter=Q(rsvps__status=RsvpStatus.WAITLIST), distinct=True),
+        my_rsvp=Subquery(mine),
+    ).prefetch_related("skills", "panelists__user")
+
+
+def seats_of(event: Event) -> Seats:
+    """Seats of an event read through ``with_seats``."""
+    mine = event.my_rsvp
+    return Seats(
+        going=event.n_going,
+        waitlist=event.n_waiting,
+        capacity=event.capacity,
+        mine=None if mine in (None, RsvpStatus.CANCELLED) else mine,
+    )
+
+
 def waitlist_position(*, event: Event, viewer: User) -> int | None:
     mine = Rsvp.objects.filter(event=event, user=viewer, status=RsvpStatus.WAITLIST).first()
     if mine is None:
@@ -146,6 +168,15 @@ def board(*, event: Event, viewer: User) -> list[BoardQuestion]:
     ]
 
 
+def has_link(event: Event, viewer: User) -> bool:
+    """The online link is for people going, the host and the panelists."""
+    return (
+        viewer.pk == event.host_id
+        or event.panelists.filter(user=viewer).exists()
+        or event.rsvps.filter(user=viewer, status=RsvpStatus.GOING).exists()
+    )
+
+
 def board_open(event: Event) -> bool:
     """A panel's board takes questions and votes from its announcement until the host closes
     it or the event ends."""
@@ -195,8 +226,16 @@ class FollowUp:
 
 def follow_up_suggestions(*, event: Event, viewer: User) -> list[FollowUp]:
     """After an event, the people worth following up with: the host, the panelists, and
-    people who asked (by name) or voted on the questions the viewer asked or voted on."""
-    if event.ends_at > timezone.now():
+    people who asked (by name) or voted on the questions the viewer asked or voted on. Only
+    for people who were there, and only once it took place."""
+    if event.ends_at > timezone.now() or event.cancelled_at:
+        return []
+    was_there = (
+        viewer.pk == event.host_id
+        or event.panelists.filter(user=viewer).exists()
+        or event.rsvps.filter(user=viewer, status=RsvpStatus.GOING).exclude(attended=False).exists()
+    )
+    if not was_there:
         return []
     reasons: dict[int, str] = {event.host_id: "host"}
     for user_id in event.panelists.values_list("user_id", flat=True):
@@ -223,8 +262,9 @@ def attendees(event: Event) -> QuerySet[Rsvp]:
     return event.rsvps.filter(status=RsvpStatus.GOING).select_related("user__profile")
 
 
-def event_item(event: Event) -> CalendarItem:
-    where = event.online_url or event.place
+def event_item(event: Event, *, with_link: bool = True) -> CalendarItem:
+    """The event for a calendar; the online link only for people who may have it."""
+    where = ", ".join(w for w in (event.online_url if with_link else "", event.place) if w)
     return CalendarItem(
         uid=f"event-{event.uid}@mentormesh",
         title=event.title,

@@ -138,7 +138,10 @@ def event_board(request, event_id: int):
 def event_ics(request, event_id: int):
     found = or_404(selectors.event_get, viewer=request.user, event_id=event_id)
     response = HttpResponse(
-        ics([selectors.event_item(found)], name=found.title),
+        ics(
+            [selectors.event_item(found, with_link=selectors.has_link(found, request.user))],
+            name=found.title,
+        ),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="event-{found.pk}.ics"'
@@ -227,6 +230,13 @@ def question_new(request, event_id: int):
     ) or redirect(back)
 
 
+def _valid(form, field: str):
+    """The form's value for ``field``, or a DomainError naming what is wrong with it."""
+    if not form.is_valid():
+        raise DomainError(f"{field}: {form.errors[field][0]}", field=field)
+    return form.cleaned_data[field]
+
+
 @login_required
 @require_POST
 def question_act(request, question_id: int, action: str):
@@ -242,7 +252,7 @@ def question_act(request, question_id: int, action: str):
             lambda: services.question_answer(
                 question_id=found.pk,
                 by=user,
-                answer=answer.cleaned_data["answer"] if answer.is_valid() else "",
+                answer=_valid(answer, "answer"),
             ),
             "Marked answered.",
         ),
@@ -250,7 +260,7 @@ def question_act(request, question_id: int, action: str):
             lambda: services.question_merge(
                 question_id=found.pk,
                 by=user,
-                into_id=merge.cleaned_data["into"] if merge.is_valid() else 0,
+                into_id=_valid(merge, "into"),
             ),
             "Merged.",
         ),

@@ -28,7 +28,7 @@ from mentormesh.community.models import (
 )
 from mentormesh.community.selectors import event_get, question_get
 from mentormesh.discover.network import network_changed
-from mentormesh.errors import Conflict, DomainError, PermissionDenied
+from mentormesh.errors import Conflict, DomainError, NotFound, PermissionDenied
 from mentormesh.notifications.services import notify
 from mentormesh.people.models import Membership, User
 from mentormesh.people.selectors import skill_resolve
@@ -108,6 +108,19 @@ def event_create(
     people = _users(panelists, "panelists")
     if people and kind != EventKind.PANEL:
         raise DomainError("panelists: only a panel has panelists.", field="panelists")
+    if organization is not None:
+        members = set(
+            Membership.objects.filter(organization=organization, user__in=people).values_list(
+                "user_id", flat=True
+            )
+        )
+        outside = [user.handle for user in people if user.pk not in members]
+        if outside:
+            raise DomainError(
+                f"panelists: @{outside[0]} is not in {organization.name}, and only its members "
+                "can see this event.",
+                field="panelists",
+            )
     event = Event.objects.create(
         host=host, kind=kind, title=title, description=description,
         description_html=render_markdown(description), organization=organization,
@@ -197,7 +210,7 @@ def rsvp_cancel(*, event_id: int, by: User) -> Rsvp:
             .order_by("joined_at", "pk")
             .first()
         )
-        if promoted is None or event.ends_at <= timezone.now():
+        if promoted is None or event.ends_at <= timezone.now() or event.cancelled_at:
             Event.objects.filter(pk=event.pk).update(going_count=F("going_count") - 1)
         else:
             Rsvp.objects.filter(pk=promoted.pk).update(status=RsvpStatus.GOING)
@@ -320,7 +333,12 @@ def question_answer(*, question_id: int, by: User, answer: str = "") -> Question
 def question_merge(*, question_id: int, into_id: int, by: User) -> Question:
     """The host folds a duplicate into another question; its votes move along (one each)."""
     duplicate = _moderated(question_id, by, panel=False, action="merge questions")
-    target = question_get(viewer=by, question_id=into_id)
+    try:
+        target = question_get(viewer=by, question_id=into_id)
+    except NotFound:
+        raise DomainError(
+            f"into: there is no question #{into_id} on this board.", field="into"
+        ) from None
     if target.event_id != duplicate.event_id or target.pk == duplicate.pk:
         raise DomainError("into: another question on the same board.", field="into")
     if target.merged_into_id or target.hidden_at:
