@@ -111,6 +111,8 @@ def post_update(
     post.refresh_from_db()
     post.skills.set(resolved)
     if post.status == PostStatus.PUBLISHED:
+        # Mentions follow the text: a name taken out leaves; only new names are told.
+        post.mentions.set(people)
         _tell_mentioned(post, [user for user in people if user.pk not in before])
         network_changed()
     return post
