@@ -328,10 +328,6 @@ def test_no_comments_on_a_published_post(shared, leo, client_for, api):
     assert not DraftComment.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the API shows a draft's private review comments to every reader once published",
-)
 def test_comments_on_the_draft_stay_private_once_it_is_published(shared, leo, sam, client_for, api):
     """Given Leo's comment on Hana's draft, once she publishes it, when Sam reads the post on
     its page and through the API, then neither shows the comment: it was for Hana only."""
@@ -467,10 +463,6 @@ def test_editing_a_draft_tells_no_one_until_it_is_published(hana, leo, client_fo
     assert told(leo, "mention") == ["@hana referenced you in “Upgrades”"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: @handle inside code is rewritten to a Markdown link, shown as [@leo](/people/leo/)",
-)
 def test_a_handle_inside_code_is_shown_as_written(hana, leo, client_for):
     """Given Hana's post with "@leo" inside inline code and inside a code block, when it is
     shown, then the code reads exactly "@leo", not Markdown link syntax."""
@@ -483,10 +475,6 @@ def test_a_handle_inside_code_is_shown_as_written(hana, leo, client_for):
     assert "[@leo]" not in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a mention inside link text nests a link in a link; the page shows '[ask ...](url)'",
-)
 def test_a_handle_inside_link_text_keeps_the_link(hana, leo, client_for):
     """Given Hana's post with the link "[ask @leo](https://example.org/faq)", when it is
     shown, then the page has that link with its text, and no stray Markdown brackets."""
@@ -498,10 +486,6 @@ def test_a_handle_inside_link_text_keeps_the_link(hana, leo, client_for):
     assert "](https://example.org/faq)" not in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: body_html is rendered at draft time; someone who joined since is told but not linked",
-)
 def test_someone_who_joined_after_the_draft_was_written_is_linked_when_it_is_published(
     hana, make_user, client_for
 ):
@@ -517,10 +501,6 @@ def test_someone_who_joined_after_the_draft_was_written_is_linked_when_it_is_pub
     assert re.search(r'<a href="/people/nina/"[^>]*>@nina</a>', shown), shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Leo is told a private-profile author referenced him, but the link is a 404",
-)
 def test_being_told_of_a_mention_leads_to_a_post_i_can_read(leo, make_user, client_for):
     """Given Ivy, whose profile only her organization sees (Leo is not in it), publishes a
     post naming @leo, when Leo follows each mention notification he has, then it opens a post
@@ -533,10 +513,6 @@ def test_being_told_of_a_mention_leads_to_a_post_i_can_read(leo, make_user, clie
         assert client.get(notice.url).status_code == 200, notice.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the post page's 'Mentions:' line shows the name of a person whose profile is private",
-)
 def test_a_post_does_not_show_the_name_of_someone_whose_profile_i_may_not_see(
     hana, sam, make_user, client_for
 ):
@@ -625,10 +601,6 @@ def test_a_stranger_may_not_open_or_post_the_edit_page(shared, sam, client_for):
     assert shared.title == KUBERNETES_POST["title"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the edit page answers 404 to a friend who can read the draft; the API says 403",
-)
 def test_a_friend_is_refused_the_edit_page_as_by_the_api(shared, leo, client_for):
     """Given Hana's draft shared with Leo, who can read it, when Leo opens or posts its edit
     page, then it is 403 (as through the API), not a 'page not found' for a page he just

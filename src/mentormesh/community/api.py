@@ -274,7 +274,9 @@ def follow_ups(request, event_id: int = Id):
 # Posts -------------------------------------------------------------------------------------
 
 
-def _post_out(post) -> dict:
+def _post_out(post, viewer) -> dict:
+    # Review comments are between the author and the friends the draft was shared with.
+    reviewing = post.author_id == viewer.pk or any(r.pk == viewer.pk for r in post.reviewers.all())
     return {
         "id": post.pk,
         "author": post.author.handle,
@@ -288,18 +290,22 @@ def _post_out(post) -> dict:
         "comments": [
             {"author": c.author.handle, "text": c.text, "created_at": c.created_at}
             for c in post.comments.all()
-        ],
+        ]
+        if reviewing
+        else [],
     }
 
 
 def _post(request, post_id: int) -> dict:
-    return _post_out(selectors.post_get(viewer=request.user, post_id=post_id))
+    return _post_out(selectors.post_get(viewer=request.user, post_id=post_id), request.user)
 
 
 @router.get("/posts", response={200: list[PostOut], **ERRORS}, summary="My feed, newest first")
 def posts(request):
-    found = selectors.feed(request.user).prefetch_related("mentions", "comments__author")
-    return [_post_out(post) for post in found[:50]]
+    found = selectors.feed(request.user).prefetch_related(
+        "mentions", "comments__author", "reviewers"
+    )
+    return [_post_out(post, request.user) for post in found[:50]]
 
 
 @router.post("/posts", response={201: PostOut, **ERRORS}, summary="Write a draft")

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from mentormesh.errors import DomainError, NotFound
 from mentormesh.notifications.calendar import ics
 from mentormesh.people.forms import apply_domain_error
 from mentormesh.people.models import Organization
+from mentormesh.people.selectors import profiles_visible_to
 
 
 def or_404(read, **kwargs):
@@ -340,7 +342,7 @@ def post_edit(request, post_id: int | None = None):
     if post_id is not None:
         post = or_404(selectors.post_get, viewer=request.user, post_id=post_id)
         if post.author_id != request.user.pk:
-            raise Http404("Only the author can edit this post.")
+            raise PermissionDenied("Only the author can edit this post.")
     initial = (
         {"title": post.title, "body": post.body,
          "skills": ", ".join(s.name for s in post.skills.all())} if post else {}
@@ -370,6 +372,10 @@ def post(request, post_id: int):
     found = or_404(selectors.post_get, viewer=request.user, post_id=post_id)
     context = {
         "post": found,
+        # Only the people named whose profile the reader may see.
+        "mentions": profiles_visible_to(request.user).filter(
+            user__in=[user.pk for user in found.mentions.all()]
+        ),
         "mine": found.author_id == request.user.pk,
         "share_form": forms.ShareForm(),
         "comment_form": forms.CommentForm(),

@@ -25,11 +25,11 @@ from mentormesh.community.services.posts import (
     MAX_SKILLS,
     MENTION,
     draft_comment,
-    mentioned,
     post_create,
     post_publish,
     post_share,
     post_update,
+    render_post,
 )
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "draft_comment",
     "event_cancel",
     "event_create",
-    "mentioned",
     "mixer_opt",
     "mixer_run",
     "post_create",
@@ -54,6 +53,7 @@ __all__ = [
     "question_hide",
     "question_merge",
     "question_vote",
+    "render_post",
     "rsvp_cancel",
     "rsvp_join",
 ]

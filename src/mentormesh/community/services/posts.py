@@ -31,24 +31,43 @@ def _url(post: Post) -> str:
     return reverse("post", args=[post.pk])
 
 
-def mentioned(body: str) -> list[User]:
-    """The existing people a text names with @handle, in order, once each."""
-    handles = list(dict.fromkeys(m.lower() for m in MENTION.findall(body)))
+# Split rendered HTML into tags and text; mentions count only in text outside these.
+_TAG = re.compile(r"(<[^>]*>)")
+_NO_MENTIONS_IN = {"a", "code", "pre"}
+
+
+def _text_parts(html: str):
+    """(index, text) of the text between tags that is not inside a link or code."""
+    parts = _TAG.split(html)
+    depth = 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            name = part.strip("</> ").split(" ", 1)[0].lower()
+            if name in _NO_MENTIONS_IN:
+                depth += -1 if part.startswith("</") else 1
+        elif depth == 0:
+            yield index, part
+
+
+def render_post(body: str) -> tuple[str, list[User]]:
+    """Markdown to safe HTML, with a link for each @handle in plain text that names someone
+    (not in code or a link's text); the people named, in order, once each."""
+    html = render_markdown(body)
+    parts = _TAG.split(html)
+    texts = list(_text_parts(html))
+    handles = list(dict.fromkeys(m.lower() for _, text in texts for m in MENTION.findall(text)))
     found = {u.handle: u for u in User.objects.filter(handle__in=handles, is_active=True)}
-    return [found[h] for h in handles if h in found]
-
-
-def _render(body: str, people: list[User]) -> str:
-    """Markdown to safe HTML, with a link for each @handle that names someone."""
-    known = {user.handle for user in people}
 
     def link(match: re.Match) -> str:
         handle = match.group(1).lower()
-        if handle not in known:
+        if handle not in found:
             return match.group(0)
-        return f"[@{handle}]({reverse('person', args=[handle])})"
+        # Handles are [a-z0-9_-] only, so this markup needs no escaping.
+        return f'<a href="{reverse("person", args=[handle])}">@{handle}</a>'
 
-    return render_markdown(MENTION.sub(link, body))
+    for index, text in texts:
+        parts[index] = MENTION.sub(link, text)
+    return "".join(parts), [found[h] for h in handles if h in found]
 
 
 def _fields(title: str, body: str, skills: Iterable[str]) -> tuple[str, list]:
@@ -76,7 +95,7 @@ def post_create(*, author: User, title: str, body: str, skills: Iterable[str] = 
     """A new draft; only its author (and the friends they share it with) can see it."""
     title, resolved = _fields(title, body, skills)
     post = Post.objects.create(
-        author=author, title=title, body=body, body_html=_render(body, mentioned(body))
+        author=author, title=title, body=body, body_html=render_post(body)[0]
     )
     post.skills.set(resolved)
     return post
@@ -103,10 +122,10 @@ def post_update(
 ) -> Post:
     post = _own(post_id, by)
     title, resolved = _fields(title, body, skills)
-    people = mentioned(body)
+    body_html, people = render_post(body)
     before = set(post.mentions.values_list("pk", flat=True))
     Post.objects.filter(pk=post.pk).update(
-        title=title, body=body, body_html=_render(body, people), updated_at=timezone.now()
+        title=title, body=body, body_html=body_html, updated_at=timezone.now()
     )
     post.refresh_from_db()
     post.skills.set(resolved)
@@ -119,9 +138,15 @@ def post_update(
 
 
 def _tell_mentioned(post: Post, people: list[User]) -> None:
+    """Record the mentions; tell each person who can read the post (no one else learns of
+    a post they cannot open)."""
+    from mentormesh.people.selectors import profiles_visible_to
+
     post.mentions.add(*people)
     for user in people:
-        if user.pk != post.author_id:
+        if user.pk != post.author_id and (
+            profiles_visible_to(user).filter(user_id=post.author_id).exists()
+        ):
             notify(user=user, kind="mention", url=_url(post),
                    text=f"@{post.author.handle} referenced you in “{post.title}”")  # fmt: skip
 
@@ -129,12 +154,14 @@ def _tell_mentioned(post: Post, people: list[User]) -> None:
 @transaction.atomic
 def post_publish(*, post_id: int, by: User) -> Post:
     post = _own(post_id, by)
+    # Rendered again: someone named may have joined since the draft was written.
+    body_html, people = render_post(post.body)
     if not Post.objects.filter(pk=post.pk, status=PostStatus.DRAFT).update(
-        status=PostStatus.PUBLISHED, published_at=timezone.now()
+        status=PostStatus.PUBLISHED, published_at=timezone.now(), body_html=body_html
     ):
         raise Conflict("This post is already published.")
     post.refresh_from_db()
-    _tell_mentioned(post, mentioned(post.body))
+    _tell_mentioned(post, people)
     network_changed()
     return post
 
