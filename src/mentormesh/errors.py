@@ -37,3 +37,13 @@ class TooMany(DomainError):
 
     code = "too_many"
     status = 429
+
+
+def or_404(read, **kwargs):
+    """Call a selector for a page; a NotFound becomes the page's 404."""
+    from django.http import Http404
+
+    try:
+        return read(**kwargs)
+    except NotFound as error:
+        raise Http404(error.detail) from error

@@ -17,18 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentormesh.community import forms, selectors, services
 from mentormesh.community.models import RsvpStatus
-from mentormesh.errors import DomainError, NotFound
+from mentormesh.errors import DomainError, NotFound, or_404
 from mentormesh.notifications.calendar import ics
 from mentormesh.people.forms import apply_domain_error
 from mentormesh.people.models import Organization
 from mentormesh.people.selectors import profiles_visible_to
-
-
-def or_404(read, **kwargs):
-    try:
-        return read(**kwargs)
-    except NotFound as error:
-        raise Http404(error.detail) from error
 
 
 @login_required

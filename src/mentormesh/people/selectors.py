@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from mentormesh.errors import NotFound
+from mentormesh.errors import DomainError, NotFound
 from mentormesh.people.models import (
     Membership,
     OfferedSkill,
@@ -51,6 +51,17 @@ def skill_resolve(text: str) -> Skill | None:
         alias = SkillAlias.objects.select_related("skill").filter(alias=key).first()
         skill = alias.skill if alias else None
     return skill
+
+
+def skills_named(names: Iterable[str], *, field: str = "skills") -> list[Skill]:
+    """The skills for these names or aliases, in order; a DomainError names the unknown one."""
+    resolved = []
+    for name in names:
+        skill = skill_resolve(name)
+        if skill is None:
+            raise DomainError(f"{field}: no skill called “{name}”.", field=field)
+        resolved.append(skill)
+    return resolved
 
 
 def organization_ids_of(user: User) -> list[int]:

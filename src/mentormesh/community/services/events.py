@@ -31,7 +31,7 @@ from mentormesh.discover.network import network_changed
 from mentormesh.errors import Conflict, DomainError, NotFound, PermissionDenied
 from mentormesh.notifications.services import notify
 from mentormesh.people.models import Membership, User
-from mentormesh.people.selectors import skill_resolve
+from mentormesh.people.selectors import skills_named
 from mentormesh.text import render_markdown
 
 QUESTION_LENGTH = 300
@@ -99,12 +99,7 @@ def event_create(
                 field="organization",
             )
         organization = membership.organization
-    resolved = []
-    for name in skills:
-        skill = skill_resolve(name)
-        if skill is None:
-            raise DomainError(f"skills: no skill called “{name}”.", field="skills")
-        resolved.append(skill)
+    resolved = skills_named(skills)
     people = _users(panelists, "panelists")
     if people and kind != EventKind.PANEL:
         raise DomainError("panelists: only a panel has panelists.", field="panelists")

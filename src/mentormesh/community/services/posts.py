@@ -19,7 +19,7 @@ from mentormesh.discover.network import network_changed
 from mentormesh.errors import Conflict, DomainError, NotFound, PermissionDenied
 from mentormesh.notifications.services import notify
 from mentormesh.people.models import User
-from mentormesh.people.selectors import skill_resolve
+from mentormesh.people.selectors import skills_named
 from mentormesh.text import render_markdown
 
 # "@ana" or "@ana-li" after a space, a bracket or the start; not an email's "a@b.c".
@@ -81,13 +81,7 @@ def _fields(title: str, body: str, skills: Iterable[str]) -> tuple[str, list]:
     names = [name.strip() for name in skills if name.strip()]
     if len(names) > MAX_SKILLS:
         raise DomainError(f"skills: at most {MAX_SKILLS}.", field="skills")
-    resolved = []
-    for name in names:
-        skill = skill_resolve(name)
-        if skill is None:
-            raise DomainError(f"skills: no skill called “{name}”.", field="skills")
-        resolved.append(skill)
-    return title, resolved
+    return title, skills_named(names)
 
 
 @transaction.atomic

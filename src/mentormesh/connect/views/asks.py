@@ -12,16 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentormesh.connect import forms, selectors, services
 from mentormesh.connect.models import AskStatus
-from mentormesh.errors import DomainError, NotFound
+from mentormesh.errors import DomainError, NotFound, or_404
 from mentormesh.people.forms import apply_domain_error
 from mentormesh.people.selectors import profile_for
-
-
-def or_404(read, **kwargs):
-    try:
-        return read(**kwargs)
-    except NotFound as error:
-        raise Http404(error.detail) from error
 
 
 @login_required

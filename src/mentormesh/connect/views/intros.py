@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentormesh.connect import forms, selectors, services
-from mentormesh.connect.views.asks import check_form, or_404
-from mentormesh.errors import DomainError, NotFound
+from mentormesh.connect.views.asks import check_form
+from mentormesh.errors import DomainError, NotFound, or_404
 from mentormesh.people.forms import apply_domain_error
 from mentormesh.people.selectors import profile_for
 

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentormesh.connect import forms, selectors, services
 from mentormesh.connect.models import SessionStatus
-from mentormesh.connect.views.asks import or_404
-from mentormesh.errors import DomainError, NotFound
+from mentormesh.errors import DomainError, NotFound, or_404
 from mentormesh.notifications.calendar import ics
 from mentormesh.people.forms import apply_domain_error
 
