@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "mentormesh.discover",
     "mentormesh.connect",
     "mentormesh.community",
+    "mentormesh.experts",
     "mentormesh.notifications",
     "mentormesh.web",
     "django.contrib.admin",
