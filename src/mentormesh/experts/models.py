@@ -113,6 +113,8 @@ class Booking(models.Model):
     budget = models.ForeignKey(
         Budget, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
     )
+    # The expert's policy when booked: later changes do not reach bookings already made.
+    free_cancellation_hours = models.PositiveSmallIntegerField(default=24)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

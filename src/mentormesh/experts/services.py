@@ -9,7 +9,7 @@ it looks for a clash, so no one is booked twice for the same time.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -99,7 +99,7 @@ def expert_offer_set(
     if not (profile.open_to_paid and profile.paid_rate_minor and profile.paid_currency):
         raise DomainError(
             "Set an hourly rate and currency on your profile (open to paid help) first.",
-            field="subjects",
+            field="paid_rate",
         )
     resolved = skills_named(subjects, field="subjects")
     if not resolved:
@@ -134,7 +134,10 @@ def booking_create(
     """Book one of an expert's free slots; with a budget, the price is held on it first."""
     expert = profile_for(viewer=member, handle=expert_handle).user
     offer = ExpertOffer.objects.filter(user=expert, active=True).first()
-    if offer is None:
+    profile = expert.profile
+    if offer is None or not (
+        profile.open_to_paid and profile.paid_rate_minor and profile.paid_currency
+    ):
         raise NotFound(f"@{expert.handle} does not offer paid sessions.")
     if expert.pk == member.pk:
         raise DomainError("You cannot book yourself.", field="expert")
@@ -145,7 +148,6 @@ def booking_create(
         raise DomainError("starts_at: give a time zone.", field="starts_at")
     if starts_at <= timezone.now():
         raise DomainError("starts_at: that time has passed.", field="starts_at")
-    profile = expert.profile
     if budget is not None:
         if not Membership.objects.filter(user=member, organization=budget.organization_id).exists():
             raise NotFound("No such budget of yours.")
@@ -155,7 +157,7 @@ def booking_create(
                 f"in {budget.currency}.",
                 field="currency",
             )
-        if not budget.starts_on <= starts_at.date() <= budget.ends_on:
+        if not budget.starts_on <= starts_at.astimezone(UTC).date() <= budget.ends_on:
             raise DomainError("starts_at: outside the budget's period.", field="starts_at")
     # Lock both people in id order, then look for a clash and write.
     list(User.objects.select_for_update().filter(pk__in=[member.pk, expert.pk]).order_by("pk"))
@@ -174,7 +176,7 @@ def booking_create(
     booking = Booking.objects.create(
         expert=expert, member=member, subject=skill, starts_at=starts_at, ends_at=ends_at,
         status=BookingStatus.CONFIRMED, price_minor=price, currency=profile.paid_currency,
-        budget=budget,
+        budget=budget, free_cancellation_hours=offer.free_cancellation_hours,
     )  # fmt: skip
     if budget is not None:
         ledger_hold(budget=budget, member=member, amount=price, booking=booking)
@@ -200,9 +202,7 @@ def booking_cancel(*, booking_id: int, by: User) -> Booking:
         raise Conflict("This booking is already cancelled.")
     booking.refresh_from_db()
     if booking.budget_id:
-        free_until = booking.starts_at - timedelta(
-            hours=booking.expert.expert_offer.free_cancellation_hours
-        )
+        free_until = booking.starts_at - timedelta(hours=booking.free_cancellation_hours)
         late = timezone.now() > free_until and by.pk == booking.member_id
         if late:
             ledger_charge(booking=booking, note="Cancelled inside the free-cancellation window")
