@@ -24,7 +24,7 @@ def pairs_of(groups) -> set[tuple[str, str]]:
     return {pair_key(a, b) for group in groups for a, b in combinations(group, 2)}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     n=st.sampled_from([4, 6, 8]),
     history=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=12),
@@ -45,6 +45,19 @@ def test_a_pair_round_repeats_no_one_while_a_repeat_free_round_exists(n, history
     assert sorted(i for group in result.groups for i in group) == sorted(p.id for p in people)
     if avoidable:
         assert result.repeats == 0, (result.groups, met)
+
+
+def test_someone_who_met_all_but_one_is_paired_with_that_one():
+    """Given six people where p0 already met everyone but p3 (and p1 met p2), when a round of
+    pairs is made, then p0 and p3 are a pair and no one repeats (found by the property test:
+    the greedy fill used to seat p0 last, when only someone they had met was left)."""
+    people = [MixerPerson(f"p{i}", department="Same") for i in range(6)]
+    met = {("p0", "p1"), ("p0", "p2"), ("p0", "p4"), ("p0", "p5"), ("p1", "p2")}
+
+    for seed in range(20):
+        result = mix(people, group_size=2, met=met, seed=seed)
+        assert result.repeats == 0, (seed, result.groups)
+        assert ["p0", "p3"] in [sorted(group) for group in result.groups]
 
 
 def test_rounds_in_a_row_meet_new_people_until_everyone_has_met():

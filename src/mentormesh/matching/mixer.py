@@ -6,7 +6,8 @@ Pure and fast like the rest of the engine. A round should:
 - keep everyone in a group inside a shared working-hours window (close enough in time zone).
 
 The method: sort people by UTC offset and cut the line into slices of people who share
-working hours; inside a slice, shuffle, then fill each group greedily with the candidate
+working hours; inside a slice, shuffle, put the people who met the most others first, then
+fill each group greedily with the candidate
 that adds the most mixing and no repeated pair (scored for a window of candidates at once
 with numpy); finally, swap members between groups while that removes a repeat. People who
 cannot be placed are returned with the reason.
@@ -126,6 +127,15 @@ def _fill(
 ) -> list[list[int]]:
     pool = band[:]
     rng.shuffle(pool)
+    # Most constrained first: people who already met many others get their pick of partners
+    # while most are still free (the shuffle breaks ties).
+    met_count: dict[str, int] = {}
+    in_band = {people[i].id for i in pool}
+    for a, b in met:
+        if a in in_band and b in in_band:
+            met_count[a] = met_count.get(a, 0) + 1
+            met_count[b] = met_count.get(b, 0) + 1
+    pool.sort(key=lambda i: -met_count.get(people[i].id, 0))
     departments = np.array([hash(people[i].department) for i in pool])
     levels = np.array([hash(people[i].level) for i in pool])
     free = np.ones(len(pool), dtype=bool)
