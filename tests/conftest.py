@@ -1,6 +1,10 @@
 import re
+import sqlite3
+import threading
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection, connections
 
 from mentormesh.people import services
 from mentormesh.people.models import Membership, Role
@@ -74,3 +78,63 @@ def handles_on():
         return re.findall(r'<h3><a href="/people/([a-z0-9_-]+)/">', response.content.decode())
 
     return read
+
+
+@contextmanager
+def database_for_threads(folder):
+    """Where new connections (the threads') go while a race runs.
+
+    On PostgreSQL the threads share the test database. SQLite's test database lives in memory
+    with a shared cache, where a writer that finds another writing fails at once ("database
+    table is locked") instead of waiting its turn as writers do in a database file. So on
+    SQLite the threads race on a file copy of the test database, opened as the site opens its
+    own (WAL, IMMEDIATE, busy timeout), and the outcome is copied back for the checks."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    path = folder / "race.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as copy:
+        connection.connection.backup(copy)
+    threads_settings = connections.settings[connection.alias]
+    in_memory = threads_settings["NAME"]
+    threads_settings["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        threads_settings["NAME"] = in_memory
+        with sqlite3.connect(path) as copy:
+            copy.backup(connection.connection)
+
+
+@pytest.fixture
+def race(transactional_db, tmp_path):
+    """Run each attempt in its own thread, all released at once; what each returned or raised.
+
+    Each thread closes its own database connection when done, so none outlives the test."""
+
+    def run(*attempts) -> list:
+        start = threading.Barrier(len(attempts))
+        outcomes: list = [None] * len(attempts)
+
+        def attempt_in_thread(index, attempt):
+            try:
+                start.wait()
+                outcomes[index] = attempt()
+            except Exception as error:
+                outcomes[index] = error
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=attempt_in_thread, args=(index, attempt))
+            for index, attempt in enumerate(attempts)
+        ]
+        with database_for_threads(tmp_path):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        return outcomes
+
+    return run

@@ -5,20 +5,13 @@ lines them up, the conditional update hands out the seats, and everyone else wai
 the order they got through. The check constraint on the event is only a backstop: no RSVP
 ever fails on it.
 
-On PostgreSQL the threads share the test database. SQLite's test database lives in memory
-with a shared cache, where a writer that finds another writing fails at once ("database table
-is locked") instead of waiting its turn as writers do in a database file. So on SQLite the
-threads race on a file copy of the test database, opened as the site opens its own (WAL,
-IMMEDIATE, busy timeout), and the outcome is copied back for the checks (as in
-tests/connect/test_session_race.py)."""
+The threads race through the `race` fixture (tests/conftest.py), which explains how they
+share the database on SQLite and PostgreSQL."""
 
-import sqlite3
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError
 from django.utils import timezone
 
 from mentormesh.community import selectors, services
@@ -26,60 +19,6 @@ from mentormesh.community.models import Event, Rsvp, RsvpStatus
 from mentormesh.notifications.models import Notification
 
 RACERS = 10
-
-
-@contextmanager
-def database_for_threads(folder):
-    """Where new connections (the threads') go while the race runs; see the module notes."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    path = folder / "race.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(path) as copy:
-        connection.connection.backup(copy)
-    threads_settings = connections.settings[connection.alias]
-    in_memory = threads_settings["NAME"]
-    threads_settings["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        threads_settings["NAME"] = in_memory
-        with sqlite3.connect(path) as copy:
-            copy.backup(connection.connection)
-
-
-@pytest.fixture
-def race(transactional_db, tmp_path):
-    """Run each attempt in its own thread, all released at once; what each returned or raised.
-
-    Each thread closes its own database connection when done, so none outlives the test."""
-
-    def run(*attempts) -> list:
-        start = threading.Barrier(len(attempts))
-        outcomes: list = [None] * len(attempts)
-
-        def attempt_in_thread(index, attempt):
-            try:
-                start.wait()
-                outcomes[index] = attempt()
-            except Exception as error:
-                outcomes[index] = error
-            finally:
-                connection.close()
-
-        threads = [
-            threading.Thread(target=attempt_in_thread, args=(index, attempt))
-            for index, attempt in enumerate(attempts)
-        ]
-        with database_for_threads(tmp_path):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        return outcomes
-
-    return run
 
 
 def announce(host, capacity: int) -> Event:

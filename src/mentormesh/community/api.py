@@ -24,7 +24,6 @@ from mentormesh.community.schemas import (
     RsvpOut,
     ShareIn,
 )
-from mentormesh.errors import NotFound
 from mentormesh.people.api import ERRORS
 
 router = Router(tags=["events"])
@@ -61,11 +60,7 @@ def _event_out(event, viewer) -> dict:
 
 
 def _event(request, event_id: int) -> dict:
-    event = selectors.with_seats(
-        selectors.events_visible_to(request.user).filter(pk=event_id), request.user
-    ).first()
-    if event is None:
-        raise NotFound(f"No event {event_id} that you can see.")
+    event = selectors.event_with_seats(viewer=request.user, event_id=event_id)
     return _event_out(event, request.user)
 
 

@@ -80,19 +80,6 @@ class Seats:
         return max(self.capacity - self.going, 0)
 
 
-def seats(*, event: Event, viewer: User) -> Seats:
-    counts = dict(
-        Rsvp.objects.filter(event=event).values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    mine = Rsvp.objects.filter(event=event, user=viewer).values_list("status", flat=True).first()
-    return Seats(
-        going=counts.get(RsvpStatus.GOING, 0),
-        waitlist=counts.get(RsvpStatus.WAITLIST, 0),
-        capacity=event.capacity,
-        mine=None if mine == RsvpStatus.CANCELLED else mine,
-    )
-
-
 def with_seats(events: QuerySet[Event], viewer: User) -> QuerySet[Event]:
     """Events with their seat counts, the viewer's RSVP, skills and panelists, in a fixed
     number of queries however many events there are."""
@@ -102,6 +89,13 @@ def with_seats(events: QuerySet[Event], viewer: User) -> QuerySet[Event]:
         n_waiting=Count("rsvps", filter=Q(rsvps__status=RsvpStatus.WAITLIST), distinct=True),
         my_rsvp=Subquery(mine),
     ).prefetch_related("skills", "panelists__user")
+
+
+def event_with_seats(*, viewer: User, event_id: int) -> Event:
+    event = with_seats(events_visible_to(viewer).filter(pk=event_id), viewer).first()
+    if event is None:
+        raise NotFound(f"No event {event_id} that you can see.")
+    return event
 
 
 def seats_of(event: Event) -> Seats:

@@ -85,10 +85,10 @@ def _board_context(request, event) -> dict:
 @login_required
 @require_GET
 def event(request, event_id: int):
-    found = or_404(selectors.event_get, viewer=request.user, event_id=event_id)
+    found = or_404(selectors.event_with_seats, viewer=request.user, event_id=event_id)
     now = timezone.now()
     context = _board_context(request, found) | {
-        "seats": selectors.seats(event=found, viewer=request.user),
+        "seats": selectors.seats_of(found),
         "position": selectors.waitlist_position(event=found, viewer=request.user),
         "panelists": selectors.panelists_of(found),
         "question_form": forms.QuestionForm(),

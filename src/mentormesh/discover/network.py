@@ -34,6 +34,7 @@ from mentormesh.people.models import (
     Skill,
     SkillAlias,
     SoughtSkill,
+    User,
 )
 
 # Our proficiency runs 1 (familiar) to 3 (expert); the engine's 1 to 5.
@@ -151,6 +152,14 @@ def load_people() -> list[Person]:
 
 def _minutes(moment) -> int:
     return moment.hour * 60 + moment.minute
+
+
+def weekly_windows(user: User) -> list[AvailabilityWindow]:
+    """One person's weekly availability as the engine reads it (minutes in their own zone)."""
+    return [
+        AvailabilityWindow(weekday, _minutes(start), _minutes(end))
+        for weekday, start, end in user.availability.values_list("weekday", "start", "end")
+    ]
 
 
 @dataclass(frozen=True)

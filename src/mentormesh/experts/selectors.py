@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from mentormesh.discover.network import weekly_windows
 from mentormesh.experts.models import HOLDING, Booking, Budget, EntryKind, LedgerEntry
-from mentormesh.matching import AvailabilityWindow
 from mentormesh.matching.availability import dated_windows
 from mentormesh.people.models import User
 
@@ -66,15 +66,6 @@ def bookings_holding(people: list[User]) -> QuerySet[Booking]:
     return Booking.objects.filter(Q(expert_id__in=ids) | Q(member_id__in=ids), status__in=HOLDING)
 
 
-def _windows(user: User) -> list[AvailabilityWindow]:
-    return [
-        AvailabilityWindow(
-            w.weekday, w.start.hour * 60 + w.start.minute, w.end.hour * 60 + w.end.minute or 1440
-        )
-        for w in user.availability.all()
-    ]
-
-
 def expert_slots(
     expert: User, *, minutes: int, free_only: bool = True, now: datetime | None = None
 ) -> list[datetime]:
@@ -84,7 +75,7 @@ def expert_slots(
     first = now + SLOT_LEAD
     until = now + timedelta(days=SLOT_DAYS)
     windows = dated_windows(
-        _windows(expert),
+        weekly_windows(expert),
         expert.profile.timezone,
         first.date() - timedelta(days=1),
         until.date() + timedelta(days=1),

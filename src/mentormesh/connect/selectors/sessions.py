@@ -18,8 +18,8 @@ from mentormesh.connect.models import (
     SessionFeedback,
     SessionStatus,
 )
+from mentormesh.discover.network import weekly_windows
 from mentormesh.errors import DomainError, NotFound
-from mentormesh.matching import AvailabilityWindow
 from mentormesh.matching.availability import common_slots, zone
 from mentormesh.notifications.calendar import CalendarItem
 from mentormesh.people.models import User
@@ -88,15 +88,6 @@ class Slot:
         return self.mine + (self.ends_at - self.starts_at)
 
 
-def _windows(user: User) -> list[AvailabilityWindow]:
-    return [
-        AvailabilityWindow(
-            w.weekday, w.start.hour * 60 + w.start.minute, w.end.hour * 60 + w.end.minute or 24 * 60
-        )
-        for w in user.availability.all()
-    ]
-
-
 def slots_for(
     *, viewer: User, relationship: Relationship, minutes: int, limit: int = 8
 ) -> list[Slot]:
@@ -112,8 +103,8 @@ def slots_for(
     busy = sessions_holding([viewer, other]).filter(ends_at__gt=after, starts_at__lt=until)
     mine_zone, their_zone = viewer.profile.timezone, other.profile.timezone
     starts = common_slots(
-        (_windows(viewer), mine_zone),
-        (_windows(other), their_zone),
+        (weekly_windows(viewer), mine_zone),
+        (weekly_windows(other), their_zone),
         after=after,
         days=SUGGEST_DAYS,
         minutes=minutes,
