@@ -252,3 +252,7 @@ LOGGING = {
 DIRECTORY_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Pays experts for settled bookings; the default only records an invoice to pay by hand.
+MENTORMESH_PAYOUT_ADAPTER = os.environ.get(
+    "MENTORMESH_PAYOUT_ADAPTER", "mentormesh.experts.payouts.RecordOnly"
+)

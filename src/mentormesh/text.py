@@ -23,3 +23,10 @@ def render_markdown(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
+
+
+def money(minor_units: int | None, currency: str) -> str:
+    """12550, "EUR" -> "125.50 EUR" (amounts are kept in integer minor units)."""
+    if minor_units is None:
+        return ""
+    return f"{minor_units // 100:,}.{minor_units % 100:02d} {currency}"

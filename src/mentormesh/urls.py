@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mentormesh.discover.urls")),
     path("", include("mentormesh.connect.urls")),
     path("", include("mentormesh.community.urls")),
+    path("", include("mentormesh.experts.urls")),
     path("", include("mentormesh.notifications.urls")),
     path("", include("mentormesh.web.urls")),
 ]

@@ -4,7 +4,9 @@ Priya is an expert in Berlin: 120.00 EUR an hour for Kubernetes and incident rev
 60-minute slots from 09:00 to 17:00 her time every day, free to cancel until 48 hours before.
 Ravi is an expert in Berlin too, with 45-minute slots from 09:00 to 17:00 at 100.00 EUR an
 hour. Leo, Mia and Hana (its admin) belong to Northwind, whose Learning budget holds 300.00 EUR,
-at most 200.00 EUR of it for any one member, over a period around today. Olga belongs to
+at most 200.00 EUR of it for any one member, over a period around today; Northwind funds
+Kubernetes and incident reviews for everyone, so those bookings are approved by the policy
+(the sponsorship tests change that). Olga belongs to
 Acme, which none of the others is in; Sam belongs to no organization."""
 
 from datetime import time, timedelta
@@ -14,7 +16,7 @@ from django.utils import timezone
 from expert_helpers import fresh, open_hours
 
 from mentormesh.experts import services
-from mentormesh.experts.models import Budget
+from mentormesh.experts.models import Budget, FundedSubject
 from mentormesh.people import services as people
 
 
@@ -110,9 +112,16 @@ def acme(make_org, olga):
 
 
 @pytest.fixture
-def make_budget():
-    def make(organization, *, currency="EUR", total=30_000, per_member=20_000, **period):
+def make_budget(subjects):
+    def make(
+        organization, *, currency="EUR", total=30_000, per_member=20_000,
+        funded=("Kubernetes", "Incident reviews"), **period,
+    ):  # fmt: skip
         today = timezone.now().date()
+        FundedSubject.objects.bulk_create(
+            [FundedSubject(organization=organization, skill=subjects[name]) for name in funded],
+            ignore_conflicts=True,
+        )
         return Budget.objects.create(
             organization=organization,
             name="Learning",

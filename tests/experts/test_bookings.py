@@ -553,7 +553,10 @@ def test_the_budget_total_limits_everyone_together(priya, leo, mia, hana, budget
         book(hana, priya, slot_between(priya, 72), budget=budget)
 
     assert refused.value.code == "over_budget"
-    assert "The Learning budget has too little left" in refused.value.detail
+    assert (
+        "The Learning budget has 60.00 EUR left; this session costs 120.00 EUR"
+        in refused.value.detail
+    )
     assert written() == (2, 2)
     assert balance_of(budget) == (30_000, 24_000, 0, 6_000)
 

@@ -30,6 +30,7 @@ COMMON_WORD_IDF = float(np.log1p(1.0))
 # How each kind of evidence reads: verb, what it acted on, and the item's own name.
 _KIND_PHRASES = {
     "answer": ("answered", ("question", "questions"), ("answer", "answers")),
+    "help": ("helped with", ("request", "requests"), ("request", "requests")),
     "post": ("wrote", ("post", "posts"), ("post", "posts")),
     "session": ("ran", ("session", "sessions"), ("session", "sessions")),
     "talk": ("gave", ("talk", "talks"), ("talk", "talks")),

@@ -79,7 +79,8 @@ def _organization_contacts(user_id: int) -> dict[int, Tie]:
 contact_sources: list[ContactSource] = [_relationship_contacts, _organization_contacts]
 
 
-def _contacts(user_id: int) -> dict[int, Tie]:
+def contacts_of(user_id: int) -> dict[int, Tie]:
+    """Everyone this user knows, each with their closest tie."""
     known: dict[int, Tie] = {}
     for source in contact_sources:
         for other_id, tie in source(user_id).items():
@@ -90,7 +91,7 @@ def _contacts(user_id: int) -> dict[int, Tie]:
 
 def contact_ids(user_id: int) -> set[int]:
     """Everyone this user knows: relationships, organizations, events (the network)."""
-    return set(_contacts(user_id))
+    return set(contacts_of(user_id))
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def shared_contacts(*, viewer: User, target: User) -> list[SharedContact]:
     in a block with either of them, and only people the viewer may see."""
     if viewer.pk == target.pk:
         return []
-    mine, theirs = _contacts(viewer.pk), _contacts(target.pk)
+    mine, theirs = contacts_of(viewer.pk), contacts_of(target.pk)
     # Someone who merely shares an organization with each side is no warmer than a cold ask:
     # at least one of the two ties must be a relationship or a team.
     both = {

@@ -129,10 +129,15 @@ class FeedbackView:
 def feedback_for(*, viewer: User, session: Session) -> FeedbackView:
     """The viewer's own feedback, and the other side's only once both answered or a week
     after the session ended."""
-    answers = list(session.feedback.all())
+    return revealed_answers(list(session.feedback.all()), viewer=viewer, ends_at=session.ends_at)
+
+
+def revealed_answers(answers: list, *, viewer: User, ends_at: datetime) -> FeedbackView:
+    """Two people's answers about one meeting (each with an ``author_id``): the viewer's
+    own, and the other's only once both answered or a week after it ended."""
     mine = next((f for f in answers if f.author_id == viewer.pk), None)
     theirs = next((f for f in answers if f.author_id != viewer.pk), None)
-    reveals_at = session.ends_at + REVEAL_AFTER
+    reveals_at = ends_at + REVEAL_AFTER
     revealed = (mine is not None and theirs is not None) or timezone.now() >= reveals_at
     return FeedbackView(
         mine=mine,
