@@ -483,6 +483,7 @@ def sponsorship(request, slug: str):
         "policy_form": policy_form,
         "budget_form": budget_form,
         "spend": selectors.spend_of(organization),
+        "now": timezone.now(),
         "waiting": selectors.approvals_for(request.user)
         .filter(budget__organization=organization)
         .count(),

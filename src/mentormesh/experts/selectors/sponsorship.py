@@ -310,7 +310,9 @@ def spend_of(organization: Organization) -> Spend:
         by_subject=_rows(_net_spend(entries, "booking__subject__name"), lambda name: name or "—"),
         bookings=list(
             Booking.objects.filter(budget__organization=organization)
-            .select_related("member__profile", "expert__profile", "subject", "budget")
+            .select_related(
+                "member__profile", "expert__profile", "subject", "budget", "decided_by__profile"
+            )
             .order_by("-starts_at")[:50]
         ),
     )

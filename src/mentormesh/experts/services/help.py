@@ -2,7 +2,9 @@
 
 Routing happens when a request is made. First to people in the member's network (a
 relationship, a team, an organization, an event) who offer one of its skills, are open to
-mentoring and have time in their week, ranked by the matching engine with its reasons.
+mentoring and have time in their week, ranked by the matching engine with its reasons (a
+full mentoring load does not count against them: a help request is one answer, not a
+relationship).
 Paid experts follow: at once when the network has nobody or the request is for today, else
 after a wait (``EXPERT_WAIT``) when no offer has been picked by then.
 """
@@ -65,7 +67,7 @@ def _blocked_with(user_id: int) -> set[int]:
 
 
 def _ranked(request: HelpRequest, candidates: set[int], keys: tuple[str, ...]) -> list:
-    """The engine's order of ``candidates`` for this request: (user id, reasons)."""
+    """The engine's order of ``candidates`` for this request: (user id, score, reasons)."""
     current = network.snapshot()
     matches = current.index.rank(
         Request(
@@ -77,7 +79,7 @@ def _ranked(request: HelpRequest, candidates: set[int], keys: tuple[str, ...]) -
         ),
         top_k=MAX_PEERS,
     )
-    return [(network.user_id(m.person_id), list(m.reasons)) for m in matches]
+    return [(network.user_id(m.person_id), m.score, list(m.reasons)) for m in matches]
 
 
 def _route(request: HelpRequest, kind: str, ranked: list, first_rank: int) -> list[HelpRoute]:
@@ -117,16 +119,19 @@ def _route_peers(request: HelpRequest, skill_ids: list[int], keys: tuple[str, ..
         if (person := current.person(uid)) is not None
         and person.openness.mentor
         and person.availability
-        and (person.capacity is None or person.capacity > 0)
     }
     visible = set(
         profiles_visible_to(request.member)
         .filter(user_id__in=available)
         .values_list("user_id", flat=True)
     )
+    # The engine's order; among equal scores, closer ties (a relationship, a team) first.
+    ordered = sorted(
+        _ranked(request, visible, keys), key=lambda row: (-round(row[1], 9), -ties[row[0]].strength)
+    )
     ranked = [
         (uid, [f"you know them through {ties[uid].own}", *reasons])
-        for uid, reasons in _ranked(request, visible, keys)[:MAX_PEERS]
+        for uid, _, reasons in ordered[:MAX_PEERS]
     ]
     _route(request, RouteKind.PEER, ranked, 1)
     return len(ranked)
@@ -150,7 +155,7 @@ def _route_experts(request: HelpRequest) -> int:
         .filter(user_id__in=experts)
         .values_list("user_id", flat=True)
     )
-    ranked = _ranked(request, visible, keys)[:MAX_EXPERTS]
+    ranked = [(uid, reasons) for uid, _, reasons in _ranked(request, visible, keys)[:MAX_EXPERTS]]
     _route(request, RouteKind.EXPERT, ranked, len(already) + 1)
     request.experts_routed_at = timezone.now()
     request.save(update_fields=["experts_routed_at"])
