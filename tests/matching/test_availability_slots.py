@@ -2,13 +2,13 @@
 time zone and returns UTC start times inside both, skipping what is already booked. It is
 pure (no database), so these tests call it with plain windows and datetimes."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mentormesh.matching.availability import common_slots
+from mentormesh.matching.availability import common_slots, dated_windows
 from mentormesh.matching.model import AvailabilityWindow
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -453,3 +453,14 @@ def test_every_slot_is_inside_both_windows_even_across_clock_changes(
     """The same property for search starts on any date, clock changes included."""
     busy = data.draw(busy_intervals(after)) if data is not None else []
     check_slots(first, second, after, days, minutes, step, limit, busy)
+
+
+def test_a_window_ending_inside_the_spring_forward_gap_ends_at_the_change():
+    """Sydney skips 02:00-03:00 on Sunday 5 October 2025. A Sunday window 01:15-02:15 ends
+    when the clock jumps (02:00 AEST = 16:00 UTC), not at 03:15 AEDT, which the person never
+    offered (found by the property above)."""
+    window = AvailabilityWindow(weekday=6, start_minute=75, end_minute=135)
+    pieces = dated_windows([window], "Australia/Sydney", date(2025, 10, 5), date(2025, 10, 5))
+    assert pieces == [
+        (datetime(2025, 10, 4, 15, 15, tzinfo=UTC), datetime(2025, 10, 4, 16, 0, tzinfo=UTC))
+    ]

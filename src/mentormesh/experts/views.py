@@ -417,9 +417,9 @@ def booking_act(request, booking_id: int, action: str):
 @require_GET
 def approvals(request):
     waiting = selectors.approvals_for(request.user).order_by("starts_at")
-    return render(
-        request, "experts/approvals.html", {"waiting": waiting, "form": forms.DecisionForm()}
-    )
+    # One form per request, each with its own field ids.
+    rows = [(b, forms.DecisionForm(auto_id=f"id_{b.pk}_%s")) for b in waiting]
+    return render(request, "experts/approvals.html", {"rows": rows})
 
 
 # --- An organization's sponsorship ---------------------------------------------------------

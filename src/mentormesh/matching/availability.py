@@ -161,7 +161,23 @@ def _local(midnight: datetime, minute: int) -> datetime:
     if minute >= MINUTES_PER_DAY:
         following = midnight.date() + timedelta(days=1)
         return datetime(following.year, following.month, following.day, tzinfo=midnight.tzinfo)
-    return midnight.replace(hour=minute // 60, minute=minute % 60)
+    wall = midnight.replace(hour=minute // 60, minute=minute % 60)
+    naive = wall.replace(tzinfo=None)
+    if wall.astimezone(UTC).astimezone(wall.tzinfo).replace(tzinfo=None) == naive:
+        return wall
+    # A spring-forward gap: this clock time never happens that day. The clock passes it at
+    # the change, the first minute whose local time is later: between the two readings of
+    # the gap time (before and after the change), found by halving.
+    low = wall.replace(fold=1).astimezone(UTC)
+    high = wall.replace(fold=0).astimezone(UTC)
+    low, high = min(low, high), max(low, high)
+    while high - low > timedelta(minutes=1):
+        middle = low + timedelta(minutes=(high - low) // timedelta(minutes=1) // 2)
+        if middle.astimezone(wall.tzinfo).replace(tzinfo=None) >= naive:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def common_slots(
