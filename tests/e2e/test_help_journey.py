@@ -283,8 +283,7 @@ def test_anonymous_ask_peer_offer_sponsored_expert_session_reviews_and_spend(
             "You pay 120.00 EUR yourself, or choose your organization's budget"
         )
         expect(leo.get_by_label("I pay myself")).to_be_checked()
-        # (The link preselects Priya's first subject, not the one Leo asked about: see the
-        # strict xfail below. He picks Kubernetes himself.)
+        # (The link preselects the skill Leo asked about: see the test below.)
         # Priya's 09:00-17:00 in Berlin is 03:00-11:00 for Leo in New York: he takes a
         # 09:00 slot, his time. Each change asks the server again (HTMX), answered in turn.
         when = leo.get_by_label(re.compile(r"^Time"))
@@ -449,14 +448,9 @@ def test_anonymous_ask_peer_offer_sponsored_expert_session_reviews_and_spend(
             person.context.close()
 
 
-# --- Bugs found on the way, written as it should work -----------------------------------
+# --- Found on the way -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the request page's 'Or book a paid expert' link preselects the expert's "
-    "first subject by name (card.subjects.0), not the skill the request is about",
-)
 def test_booking_link_from_a_help_request_preselects_the_requested_skill(
     browser, live_server, cast
 ):

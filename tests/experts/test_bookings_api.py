@@ -26,7 +26,7 @@ from mentormesh.experts.models import (
     SponsorshipPolicy,
 )
 from mentormesh.notifications.models import Notification
-from mentormesh.people.models import Membership
+from mentormesh.people.models import Membership, Role
 
 JSON = "application/json"
 
@@ -321,10 +321,13 @@ def test_declining_through_the_api_needs_a_reason_and_gives_the_money_back(
     assert share["share_left_minor"] == 20_000
 
 
-def test_approving_ones_own_request_is_403_even_for_an_org_admin(priya, hana, leo, asked, learning):
+def test_approving_ones_own_request_is_403_even_for_an_org_admin(
+    priya, hana, leo, asked, learning, northwind, make_user
+):
     """Given Leo's request (waiting for Mia) and Hana's own request on the budget (waiting
-    for Northwind's admins, Hana being one), when each approves their own, then each is 403
+    for Northwind's admins: Hana and Ines), when each approves their own, then each is 403
     and both still wait with the money held."""
+    Membership.objects.create(user=make_user("ines"), organization=northwind, role=Role.ADMIN)
     hanas = call(
         hana,
         "post",

@@ -28,7 +28,7 @@ from mentormesh.experts.models import (
     SponsorshipPolicy,
 )
 from mentormesh.notifications.models import Notification
-from mentormesh.people.models import Membership
+from mentormesh.people.models import Membership, Role
 
 # --- Set-up -------------------------------------------------------------------------------
 
@@ -403,11 +403,6 @@ def test_the_manager_approves_and_the_member_is_told(asked, leo, mia, platform_p
     assert list(selectors.approvals_for(mia)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: booking_decide tells the expert when funding is declined but never when it "
-    "is approved, so the expert's last word is 'waiting for their employer's approval'.",
-)
 def test_the_expert_is_told_when_the_session_is_approved(asked, priya, mia):
     """Given Priya was told Leo's booking waits for his employer's approval, when Mia
     approves it, then Priya is told the session is on."""
@@ -446,11 +441,12 @@ def test_declining_needs_a_reason_and_then_releases_the_hold(
 
 
 def test_a_member_cannot_decide_their_own_request_even_as_org_admin(
-    priya, hana, platform_policy, book
+    priya, hana, northwind, make_user, platform_policy, book
 ):
-    """Given Hana, Northwind's admin, booked an unlisted subject on its budget (no manager,
-    so Northwind's admins decide), when she approves her own request, then she is refused
-    (403) and it still waits, with the money held."""
+    """Given Hana and Ines are Northwind's admins and Hana booked an unlisted subject on its
+    budget (no manager, so the admins decide), when Hana approves her own request, then she
+    is refused (403) and it still waits for Ines, with the money held."""
+    Membership.objects.create(user=make_user("ines"), organization=northwind, role=Role.ADMIN)
     booking = book(
         hana, priya, slot_between(priya, 72), subject="Incident reviews", budget=platform_policy
     )
@@ -509,12 +505,6 @@ def test_deciding_twice_is_a_conflict(asked, hana, mia, platform_policy):
     assert held_on(platform_policy) == 12_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: may_decide and approvals_for trust Booking.approver without checking that "
-    "the approver is still in the budget's organization, so a manager who left Northwind "
-    "still sees and approves Northwind-funded requests.",
-)
 def test_a_manager_who_left_the_organization_can_no_longer_decide(asked, mia, northwind):
     """Given Leo's request waiting for Mia, his manager, when Mia leaves Northwind, then the
     request is no longer in her approvals, she cannot open it, and approving it is 404
@@ -997,3 +987,40 @@ def test_a_bad_budget_is_refused_naming_the_field_and_nothing_written(
 
     assert (refused.value.status, refused.value.field) == (400, field)
     assert list(Budget.objects.values_list("name", flat=True)) == ["Learning"]
+
+
+def test_a_request_nobody_else_may_decide_is_refused_at_once(priya, hana, platform_policy, book):
+    """Given Hana is Northwind's only admin and has no manager, when she books an unlisted
+    subject on its budget, then she is told at once that nobody else can approve it (409
+    not_funded) instead of waiting for a decision that cannot come, and nothing is written."""
+    with pytest.raises(Conflict) as refused:
+        book(
+            hana, priya, slot_between(priya, 72), subject="Incident reviews", budget=platform_policy
+        )
+
+    assert refused.value.code == "not_funded"
+    assert "nobody else at Northwind can approve it" in refused.value.detail
+    assert not Booking.objects.exists()
+    assert held_on(platform_policy) == 0
+
+
+def test_the_paid_expert_never_decides_on_their_own_fee(
+    make_expert, hana, leo, northwind, platform_policy, book
+):
+    """Given Kai is both Leo's manager at Northwind and the expert Leo books for an unlisted
+    subject, when the booking waits, then it waits for Northwind's admins (not Kai), and Kai
+    approving it is refused (403)."""
+    kai = make_expert("kai", offers=("Kubernetes", "Incident reviews"))
+    Membership.objects.create(user=kai, organization=northwind)
+    place(leo, northwind, department="Platform", manager=kai)
+
+    booking = book(
+        leo, kai, slot_between(kai, 72), subject="Incident reviews", budget=platform_policy
+    )
+
+    assert booking.status == BookingStatus.AWAITING_APPROVAL
+    assert booking.approver is None
+    assert list(selectors.approvals_for(kai)) == []
+    with pytest.raises(PermissionDenied):
+        services.booking_decide(booking_id=booking.pk, by=kai, approve=True)
+    assert status_of(booking) == BookingStatus.AWAITING_APPROVAL

@@ -330,6 +330,7 @@ def booking_coverage(
         currency=profile.paid_currency,
         minutes=offer.slot_minutes,
         starts_at=starts_at,
+        expert=offer.user,
     )
     return {
         "budget": found.budget.pk,

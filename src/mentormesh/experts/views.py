@@ -239,6 +239,7 @@ def _coverage(request, context: dict, data) -> tuple:
             currency=context["profile"].paid_currency,
             minutes=context["offer"].slot_minutes,
             starts_at=_parse_start(start),
+            expert=context["profile"].user,
         ), ""
     except (DomainError, ValueError) as error:
         return None, getattr(error, "detail", "Pick a time from the list.")

@@ -143,14 +143,15 @@ def experts_for(*, viewer: User, skills: list | None = None, limit: int = 50) ->
     profiles = {
         p.pk: p for p in with_cards(Profile.objects.filter(user_id__in=[o.user_id for o in offers]))
     }
+    asked = {skill.pk for skill in skills or ()}
     cards = []
     for offer in offers:
         profile = profiles[offer.user_id]
+        # The skills asked about first, so a booking link preselects one of them.
+        subjects = sorted(offer.subjects.all(), key=lambda s: (s.pk not in asked, s.name))
         slots = expert_slots(profile.user, minutes=offer.slot_minutes)
         cards.append(
-            ExpertCard(
-                profile, offer, [s.name for s in offer.subjects.all()], slots[0] if slots else None
-            )
+            ExpertCard(profile, offer, [s.name for s in subjects], slots[0] if slots else None)
         )
     return cards
 

@@ -103,9 +103,11 @@ def funded_for(organization_id: int, department: str) -> QuerySet[FundedSubject]
     ).select_related("skill")
 
 
-def _approver(membership: Membership) -> User | None:
+def _approver(membership: Membership, expert_id: int | None) -> User | None:
+    """The member's manager, when they are in the organization and neither the member nor
+    the expert paid for the session."""
     manager = membership.manager
-    if manager is None or manager.pk == membership.user_id:
+    if manager is None or manager.pk in (membership.user_id, expert_id):
         return None
     in_org = Membership.objects.filter(user=manager, organization_id=membership.organization_id)
     return manager if in_org.exists() else None
@@ -120,11 +122,11 @@ def coverage(
     currency: str,
     minutes: int,
     starts_at: datetime,
-    exclude: Booking | None = None,
+    expert: User | None = None,
 ) -> Coverage:
     """The policy's decision for a booking drawn on ``budget``. A budget the member may not
     use, another currency or a date outside the period are errors, not decisions.
-    ``exclude`` leaves a booking being moved out of what the member has used."""
+    Nobody decides on their own session or one they would be paid for (``expert``)."""
     membership = membership_of(member, budget.organization_id)
     if membership is None:
         raise NotFound("No such budget in your organizations.")
@@ -142,8 +144,6 @@ def coverage(
         )
     whole, mine = balance(budget), balance(budget, member)
     used = minutes_used(budget, member)
-    if exclude is not None and exclude.budget_id == budget.pk and exclude.status in HOLDING:
-        used -= int((exclude.ends_at - exclude.starts_at).total_seconds() // 60)
     minutes_left = None if budget.per_member_minutes is None else budget.per_member_minutes - used
     organization = budget.organization
 
@@ -183,7 +183,19 @@ def coverage(
             f"{subject.name} is not one of them.",
             code="not_funded",
         )
-    approver = _approver(membership)
+    expert_id = expert.pk if expert else None
+    approver = _approver(membership, expert_id)
+    if approver is None and not (
+        Membership.objects.filter(organization=organization, role=Role.ADMIN)
+        .exclude(user_id__in=[member.pk, expert_id])
+        .exists()
+    ):
+        return decided(
+            DECLINE,
+            f"{subject.name} is not on {organization.name}'s list for {team}, and nobody else "
+            f"at {organization.name} can approve it.",
+            code="not_funded",
+        )
     who = f"your manager @{approver.handle}" if approver else f"an admin of {organization.name}"
     return decided(
         ASK,
@@ -195,30 +207,35 @@ def coverage(
 # --- Approvals -----------------------------------------------------------------------------
 
 
-def _admin_org_ids(user: User) -> QuerySet:
-    return Membership.objects.filter(user=user, role=Role.ADMIN).values("organization_id")
+def _member_org_ids(user: User, **role) -> QuerySet:
+    return Membership.objects.filter(user=user, **role).values("organization_id")
 
 
 def approvals_for(user: User) -> QuerySet[Booking]:
-    """Sponsored bookings waiting for this user's decision: as the member's manager, or as
-    an admin of the paying organization; never their own."""
+    """Sponsored bookings waiting for this user's decision: as the member's manager (while
+    still in the organization), or as an admin of the paying organization; never their own
+    nor one they are the paid expert of."""
     return (
         Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL, budget__isnull=False)
-        .filter(Q(approver=user) | Q(budget__organization_id__in=_admin_org_ids(user)))
+        .filter(
+            Q(approver=user, budget__organization_id__in=_member_org_ids(user))
+            | Q(budget__organization_id__in=_member_org_ids(user, role=Role.ADMIN))
+        )
         .exclude(member=user)
+        .exclude(expert=user)
         .select_related("member__profile", "expert__profile", "subject", "budget__organization")
     )
 
 
 def may_decide(user: User, booking: Booking) -> bool:
-    if booking.budget_id is None:
+    if booking.budget_id is None or user.pk == booking.expert_id:
         return False
-    return (
-        booking.approver_id == user.pk
-        or Membership.objects.filter(
-            user=user, organization_id=booking.budget.organization_id, role=Role.ADMIN
-        ).exists()
+    role = (
+        Membership.objects.filter(user=user, organization_id=booking.budget.organization_id)
+        .values_list("role", flat=True)
+        .first()
     )
+    return role == Role.ADMIN or (role is not None and booking.approver_id == user.pk)
 
 
 # --- An organization's sponsorship, for its admins ----------------------------------------

@@ -163,6 +163,7 @@ def booking_create(
             currency=profile.paid_currency,
             minutes=offer.slot_minutes,
             starts_at=starts_at,
+            expert=expert,
         )
         if not decision.covered:
             raise Conflict(decision.reason, code=decision.code)
@@ -188,7 +189,7 @@ def booking_create(
         ledger_hold(budget=budget, member=member, amount=price, booking=booking)
     name = member.profile.display_name
     if status == BookingStatus.AWAITING_APPROVAL:
-        deciders = [approver] if approver else _org_admins(budget, but=member)
+        deciders = [approver] if approver else _org_admins(budget, but=[member, expert])
         for decider in deciders:
             notify(
                 user=decider,
@@ -212,11 +213,11 @@ def booking_create(
     return booking
 
 
-def _org_admins(budget: Budget, *, but: User) -> list[User]:
+def _org_admins(budget: Budget, *, but: list[User]) -> list[User]:
     return list(
         User.objects.filter(
             memberships__organization_id=budget.organization_id, memberships__role=Role.ADMIN
-        ).exclude(pk=but.pk)
+        ).exclude(pk__in=[user.pk for user in but])
     )
 
 
@@ -252,6 +253,8 @@ def booking_decide(*, booking_id: int, by: User, approve: bool, reason: str = ""
         raise NotFound(f"No sponsorship request {booking_id} for you to decide.")
     if booking.member_id == by.pk:
         raise PermissionDenied("You cannot decide your own sponsorship request.")
+    if booking.expert_id == by.pk:
+        raise PermissionDenied("You cannot decide funding for a session you are paid for.")
     if not selectors.may_decide(by, booking):
         raise NotFound(f"No sponsorship request {booking_id} for you to decide.")
     reason = reason.strip()
@@ -274,6 +277,13 @@ def booking_decide(*, booking_id: int, by: User, approve: bool, reason: str = ""
     who = by.profile.display_name
     if approve:
         text = f"{who} approved funding for your session on {booking.subject.name}."
+        _tell(
+            booking.expert,
+            "booking",
+            f"{booking.member.profile.display_name}'s session on {booking.subject.name} is "
+            f"funded and on: {_when(booking, booking.expert)}.",
+            booking,
+        )
     else:
         ledger_release(booking=booking)
         text = f"{who} declined funding for your session on {booking.subject.name}: {reason}"
