@@ -155,11 +155,6 @@ def test_asking_returns_where_it_went_and_why(browser, initech, zoraida):
     assert [r["id"] for r in me.get("/api/help-requests").json()] == [made["id"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: selectors.routes_of orders by (kind, rank) and 'expert' < 'peer', so paid "
-    "experts are listed before the network",
-)
 def test_the_member_sees_the_network_listed_before_the_experts(browser, ask, zoraida, priya):
     """Given Zoraida's request for today went to Ana and Ben and then to Priya (a paid
     expert), when she reads it, then the routes come in routing order: rank 1, 2, 3."""
@@ -227,11 +222,6 @@ def test_the_inbox_puts_the_most_urgent_first_and_what_i_offered_on_last(browser
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api.help_request_get never calls services.help_route_seen (the page does), "
-    "so a request read through the API stays new and counted",
-)
 def test_reading_a_request_through_the_api_marks_it_seen(browser, ask, ana, client):
     """Given Zoraida's request new in Ana's inbox, when Ana reads it through the API, then
     her inbox shows it seen and the menu no longer counts it, as when she opens the page."""

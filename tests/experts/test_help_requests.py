@@ -307,11 +307,6 @@ def test_experts_are_not_sent_a_request_already_picked_or_closed(ask, ana, priya
     assert told(priya) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: services.help_route_experts always says 'No offer yet', even when offers "
-    "are waiting to be picked",
-)
 def test_the_step_to_experts_does_not_say_no_offer_when_one_is_waiting(ask, ana, priya, zoraida):
     """Given Ana offered on Zoraida's request but Zoraida has not picked yet, when the step to
     experts runs, then Priya gets it, and what Zoraida is told does not claim there is no
@@ -365,11 +360,6 @@ def test_an_anonymous_request_page_tells_the_member_what_helpers_will_not_see(cl
     assert "(anonymous to helpers)" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: help_request.html lists only peer routes under 'Sent to'; the experts a "
-    "request was routed to are not shown as recipients though who_sees counts them",
-)
 def test_the_member_page_lists_everyone_the_request_was_sent_to(client, ask, zoraida, priya):
     """Given Zoraida's request for today went to Ana and Ben and to Priya (a paid expert),
     when she opens it, then the page says it was sent to 3 people, "listed below", and each
@@ -539,11 +529,6 @@ def test_a_helper_cannot_pick_resolve_or_close_someone_elses_request(client, ask
     assert written() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: help_request_get and _request_for_helper ignore blocks made after routing, so "
-    "a helper the member blocked still reads her request and can offer",
-)
 def test_a_helper_she_blocks_after_routing_can_no_longer_see_or_offer(client, ask, ana, zoraida):
     """Given Zoraida's request went to Ana, when Zoraida blocks Ana, then Ana gets 404 on the
     request (blocked people never see it) and an offer from her is refused with nothing
@@ -663,11 +648,6 @@ def test_an_offer_without_a_kind_is_refused_and_nothing_written(client, ask, ana
     assert written() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: views.help_act joins form errors without field names, so an empty message "
-    "reads only 'This field is required.'",
-)
 def test_an_offer_with_an_empty_message_on_the_page_says_which_field(client, ask, ana):
     """Given Zoraida's request, when Ana offers a call on the page but leaves the message
     empty, then the message she gets names the message field, not just "This field is

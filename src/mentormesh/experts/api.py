@@ -124,7 +124,10 @@ def help_requests(request):
     summary="One help request (mine, or one sent to me)",
 )
 def help_request_get(request, request_id: int = Id):
-    return _help(request, request_id)
+    found = selectors.help_request_get(viewer=request.user, request_id=request_id)
+    if found.member_id != request.user.pk:
+        services.help_route_seen(request_id=found.pk, helper=request.user)
+    return _help_out(request, found)
 
 
 @router.post(

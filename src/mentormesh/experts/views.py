@@ -38,6 +38,15 @@ def _parse_start(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+def _form_errors(form) -> str:
+    """A short form's errors as one message naming each field."""
+    return " ".join(
+        f"{form[name].label}: {error}" if name in form.fields else error
+        for name, errors in form.errors.items()
+        for error in errors
+    )
+
+
 # --- Help requests ------------------------------------------------------------------------
 
 
@@ -92,6 +101,7 @@ def help_request(request, request_id: int):
         routes = list(selectors.routes_of(found))
         context |= {
             "who_sees": selectors.who_sees(found),
+            "routes": routes,
             "peers": [r for r in routes if r.kind == RouteKind.PEER],
             "experts": selectors.experts_for(
                 viewer=request.user, skills=list(found.skills.all()), limit=5
@@ -131,7 +141,7 @@ def help_act(request, request_id: int, action: str):
         if action == "offer":
             form = forms.HelpOfferForm(data)
             if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+                raise DomainError(_form_errors(form))
             services.help_offer_create(request_id=request_id, by=user, **form.cleaned_data)
             messages.success(request, "Offered. They will hear from you here and by email.")
         elif action == "withdraw":
@@ -156,7 +166,7 @@ def help_act(request, request_id: int, action: str):
                 ),
             )
             if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+                raise DomainError(_form_errors(form))
             services.help_resolve(request_id=request_id, by=user, **form.cleaned_data)
             messages.success(
                 request, "Resolved. Thank you: what helped now helps others find help."
@@ -388,7 +398,7 @@ def booking_act(request, booking_id: int, action: str):
         elif action == "review":
             form = forms.ReviewForm(data)
             if not form.is_valid():
-                raise DomainError(" ".join(e for errs in form.errors.values() for e in errs))
+                raise DomainError(_form_errors(form))
             services.booking_review(booking_id=booking_id, by=user, **form.cleaned_data)
             messages.success(request, "Thank you for the review.")
         elif action == "decide":

@@ -22,6 +22,7 @@ from mentormesh.experts.selectors.bookings import (
 from mentormesh.experts.selectors.help import (
     ExpertCard,
     asker_shown,
+    blocked_between,
     expert_routes,
     experts_for,
     help_request_get,
@@ -68,6 +69,7 @@ __all__ = [
     "approvals_for",
     "asker_shown",
     "balance",
+    "blocked_between",
     "booking_get",
     "bookings_holding",
     "bookings_of",

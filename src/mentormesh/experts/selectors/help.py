@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from mentormesh.connect.models import Block
 from mentormesh.errors import NotFound
 from mentormesh.experts.models import (
     ExpertOffer,
@@ -32,7 +33,8 @@ _URGENCY_ORDER = Case(
 
 
 def help_request_get(*, viewer: User, request_id: int) -> HelpRequest:
-    """The member's own request, or one routed to the viewer."""
+    """The member's own request, or one routed to the viewer (while neither blocked the
+    other)."""
     found = (
         HelpRequest.objects.filter(pk=request_id)
         .filter(Q(member=viewer) | Q(routes__helper=viewer))
@@ -41,9 +43,15 @@ def help_request_get(*, viewer: User, request_id: int) -> HelpRequest:
         .distinct()
         .first()
     )
-    if found is None:
+    if found is None or (found.member_id != viewer.pk and blocked_between(viewer, found.member_id)):
         raise NotFound(f"No help request {request_id} for you.")
     return found
+
+
+def blocked_between(user: User, other_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker=user, blocked_id=other_id) | Q(blocker_id=other_id, blocked=user)
+    ).exists()
 
 
 def help_requests_of(member: User) -> QuerySet[HelpRequest]:
@@ -87,7 +95,7 @@ def who_sees(request: HelpRequest) -> list[str]:
 
 
 def routes_of(request: HelpRequest) -> QuerySet[HelpRoute]:
-    return request.routes.select_related("helper__profile").order_by("kind", "rank")
+    return request.routes.select_related("helper__profile").order_by("rank")
 
 
 def offers_on(request: HelpRequest) -> QuerySet[HelpOffer]:

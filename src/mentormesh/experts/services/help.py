@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from mentormesh.experts.models import (
     RouteKind,
     Urgency,
 )
+from mentormesh.experts.selectors.help import blocked_between
 from mentormesh.matching import Request
 from mentormesh.notifications.services import notify
 from mentormesh.people.models import OfferedSkill, User
@@ -216,10 +217,16 @@ def help_route_experts(*, request_id: int) -> bool:
         return False
     found = _route_experts(request)
     if found:
+        waiting = request.offers.filter(status=OfferStatus.OFFERED).count()
+        so_far = (
+            f"{waiting} offer{'s' if waiting > 1 else ''} to pick from"
+            if waiting
+            else ("No offer yet")
+        )
         notify(
             user=request.member,
             kind="help",
-            text=f"No offer yet: {found} paid expert{'s' if found > 1 else ''} could help too.",
+            text=f"{so_far}: {found} paid expert{'s' if found > 1 else ''} could help too.",
             url=_url(request),
         )
     return True
@@ -239,7 +246,7 @@ def _request_for_helper(request_id: int, helper: User) -> HelpRequest:
         .exclude(member=helper)
         .first()
     )
-    if request is None:
+    if request is None or blocked_between(helper, request.member_id):
         raise NotFound(f"No help request {request_id} for you.")
     return request
 
@@ -356,7 +363,11 @@ def help_resolve(
         helper = (
             User.objects.filter(handle=handle)
             .filter(
-                Q(help_offers__request=request)
+                Exists(
+                    HelpOffer.objects.filter(request=request, helper=OuterRef("pk")).exclude(
+                        status=OfferStatus.WITHDRAWN
+                    )
+                )
                 | Q(bookings_given__help_request=request, bookings_given__status="confirmed")
             )
             .first()
