@@ -170,7 +170,7 @@ def test_anonymous_ask_peer_offer_sponsored_expert_session_reviews_and_spend(
         expect(who_sees).to_have_attribute("open", "")
         expect(who_sees).to_contain_text("Only you and the 1 person it was sent to")
         expect(who_sees).to_contain_text("but not your name, handle, picture or organization")
-        sent_to = leo.get_by_role("region", name="Sent to, in your network")
+        sent_to = leo.get_by_role("region", name="Sent to")
         expect(sent_to.get_by_role("link", name="Sofia Reyes")).to_be_visible()
         expect(sent_to.locator(".reasons")).to_contain_text(
             "you know them through the Engineering team at Northwind"
