@@ -42,7 +42,7 @@ from mentormesh.experts.schemas import (
     When,
 )
 from mentormesh.people.api import ERRORS
-from mentormesh.people.selectors import profile_for, skill_resolve
+from mentormesh.people.selectors import skill_resolve
 
 router = Router(tags=["help and experts"])
 Id = Path(..., ge=1, le=2**31 - 1)
@@ -227,12 +227,7 @@ def _expert_out(offer: ExpertOffer) -> dict:
 
 
 def _bookable(request, handle: str) -> ExpertOffer:
-    user = profile_for(viewer=request.user, handle=handle).user
-    offer = ExpertOffer.objects.filter(user=user, active=True, user__profile__open_to_paid=True)
-    found = offer.select_related("user__profile").first()
-    if found is None:
-        raise NotFound(f"@{user.handle} does not offer paid sessions.")
-    return found
+    return selectors.bookable_offer(viewer=request.user, handle=handle)
 
 
 @router.get(
@@ -274,10 +269,8 @@ def expert_offer_set(request, payload: ExpertOfferIn):
         subjects=payload.subjects,
         slot_minutes=payload.slot_minutes,
         free_cancellation_hours=payload.free_cancellation_hours,
+        active=payload.active,
     )
-    if not payload.active:
-        offer.active = False
-        offer.save(update_fields=["active"])
     return _expert_out(offer)
 
 
@@ -318,29 +311,16 @@ def booking_coverage(
     budget: int = Query(..., ge=1, le=2**31 - 1),
 ):
     offer = _bookable(request, expert)
-    skill = skill_resolve(subject)
-    if skill is None or not offer.subjects.filter(pk=skill.pk).exists():
-        raise DomainError(
-            f"subject: @{offer.user.handle} does not offer “{subject}”.", field="subject"
-        )
-    profile = offer.user.profile
-    price = profile.paid_rate_minor * offer.slot_minutes // 60
-    found = selectors.coverage(
-        member=request.user,
-        budget=selectors.budget_for_member(member=request.user, budget_id=budget),
-        subject=skill,
-        price_minor=price,
-        currency=profile.paid_currency,
-        minutes=offer.slot_minutes,
-        starts_at=starts_at,
-        expert=offer.user,
+    found = selectors.quote(
+        member=request.user, offer=offer, subject=subject, starts_at=starts_at, budget_id=budget
     )
+    price, currency = selectors.offer_price(offer), offer.user.profile.paid_currency
     return {
         "budget": found.budget.pk,
         "decision": found.decision,
         "reason": found.reason,
         "price_minor": price,
-        "currency": profile.paid_currency,
+        "currency": currency,
         "member_left_minor": found.member_left_minor,
         "minutes_left": found.minutes_left,
         "approver": found.approver.handle if found.approver else None,

@@ -26,7 +26,7 @@ from mentormesh.experts.models import (
 from mentormesh.matching.availability import zone
 from mentormesh.notifications.calendar import ics
 from mentormesh.people.forms import apply_domain_error
-from mentormesh.people.selectors import profile_for, skill_resolve
+from mentormesh.people.selectors import skill_resolve
 
 
 def _slot_choices(slots: list[datetime], user) -> list[tuple[str, str]]:
@@ -206,9 +206,9 @@ def experts(request):
 
 
 def _booking_context(request, handle: str, data=None) -> dict:
-    profile = or_404(profile_for, viewer=request.user, handle=handle)
-    offer = ExpertOffer.objects.filter(user=profile.user, active=True).first()
-    if offer is None or not profile.open_to_paid or profile.user_id == request.user.pk:
+    offer = or_404(selectors.bookable_offer, viewer=request.user, handle=handle)
+    profile = offer.user.profile
+    if profile.user_id == request.user.pk:
         raise Http404("No paid sessions here.")
     slots = selectors.expert_slots(profile.user, minutes=offer.slot_minutes)
     subjects = [s.name for s in offer.subjects.all()]
@@ -225,7 +225,7 @@ def _booking_context(request, handle: str, data=None) -> dict:
         "offer": offer,
         "form": form,
         "budgets": budgets,
-        "price": profile.paid_rate_minor * offer.slot_minutes // 60,
+        "price": selectors.offer_price(offer),
         "rating": selectors.expert_rating(profile.user),
         "help_request": request.GET.get("help") or (data or {}).get("help", ""),
     }
@@ -237,19 +237,12 @@ def _coverage(request, context: dict, data) -> tuple:
     if not (budget_id and start and subject):
         return None, ""
     try:
-        budget = selectors.budget_for_member(member=request.user, budget_id=int(budget_id))
-        skill = skill_resolve(subject)
-        if skill is None:
-            return None, "Pick a subject."
-        return selectors.coverage(
+        return selectors.quote(
             member=request.user,
-            budget=budget,
-            subject=skill,
-            price_minor=context["price"],
-            currency=context["profile"].paid_currency,
-            minutes=context["offer"].slot_minutes,
+            offer=context["offer"],
+            subject=subject,
             starts_at=_parse_start(start),
-            expert=context["profile"].user,
+            budget_id=int(budget_id),
         ), ""
     except (DomainError, ValueError) as error:
         return None, getattr(error, "detail", "Pick a time from the list.")
@@ -308,8 +301,7 @@ def expert_offer(request):
         }
     form = forms.ExpertOfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and request.POST.get("pause") and offer is not None:
-        offer.active = False
-        offer.save(update_fields=["active"])
+        services.expert_offer_pause(user=request.user)
         messages.success(request, "Paused. Nobody can book you until you publish again.")
         return redirect("expert-offer")
     if request.method == "POST" and form.is_valid():

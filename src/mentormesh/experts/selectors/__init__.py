@@ -8,6 +8,7 @@ from mentormesh.experts.selectors.bookings import (
     Balance,
     Rating,
     balance,
+    bookable_offer,
     booking_get,
     bookings_holding,
     bookings_of,
@@ -17,6 +18,8 @@ from mentormesh.experts.selectors.bookings import (
     expert_rating,
     expert_slots,
     held_for,
+    offer_price,
+    offered_subject,
     reviews_for,
 )
 from mentormesh.experts.selectors.help import (
@@ -49,6 +52,7 @@ from mentormesh.experts.selectors.sponsorship import (
     may_decide,
     membership_of,
     minutes_used,
+    quote,
     spend_of,
     sponsoring_org,
 )
@@ -70,6 +74,7 @@ __all__ = [
     "asker_shown",
     "balance",
     "blocked_between",
+    "bookable_offer",
     "booking_get",
     "bookings_holding",
     "bookings_of",
@@ -92,7 +97,10 @@ __all__ = [
     "may_decide",
     "membership_of",
     "minutes_used",
+    "offer_price",
+    "offered_subject",
     "offers_on",
+    "quote",
     "reviews_for",
     "routes_of",
     "spend_of",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mentormesh.connect.selectors.sessions import REVEAL_AFTER, FeedbackView, revealed_answers
 from mentormesh.discover.network import weekly_windows
-from mentormesh.errors import NotFound
+from mentormesh.errors import DomainError, NotFound
 from mentormesh.experts.models import (
     HOLDING,
     Booking,
@@ -20,11 +20,13 @@ from mentormesh.experts.models import (
     BookingStatus,
     Budget,
     EntryKind,
+    ExpertOffer,
     LedgerEntry,
 )
 from mentormesh.matching.availability import dated_windows
 from mentormesh.notifications.calendar import CalendarItem
-from mentormesh.people.models import User
+from mentormesh.people.models import Skill, User
+from mentormesh.people.selectors import profile_for, skill_resolve
 from mentormesh.people.services import site_url
 
 SLOT_DAYS = 14
@@ -71,6 +73,34 @@ def held_for(booking: Booking) -> int:
 def charged_for(booking: Booking) -> int:
     sums = _sums(booking.entries.all())
     return sums.get(EntryKind.CHARGE, 0) - sums.get(EntryKind.REFUND, 0)
+
+
+def bookable_offer(*, viewer: User, handle: str) -> ExpertOffer:
+    """The active paid offer of someone the viewer may see; not found when they do not
+    offer paid sessions (paused, not open to paid help, or no rate)."""
+    expert = profile_for(viewer=viewer, handle=handle).user
+    offer = ExpertOffer.objects.filter(user=expert, active=True).select_related("user__profile")
+    found = offer.first()
+    profile = expert.profile
+    if found is None or not (
+        profile.open_to_paid and profile.paid_rate_minor and profile.paid_currency
+    ):
+        raise NotFound(f"@{expert.handle} does not offer paid sessions.")
+    return found
+
+
+def offer_price(offer: ExpertOffer) -> int:
+    """One session's price: the hourly rate, pro rata, in minor units."""
+    return offer.user.profile.paid_rate_minor * offer.slot_minutes // 60
+
+
+def offered_subject(offer: ExpertOffer, subject: str) -> Skill:
+    skill = skill_resolve(subject)
+    if skill is None or not offer.subjects.filter(pk=skill.pk).exists():
+        raise DomainError(
+            f"subject: @{offer.user.handle} does not offer “{subject}”.", field="subject"
+        )
+    return skill
 
 
 def bookings_holding(people: list[User]) -> QuerySet[Booking]:

@@ -19,12 +19,13 @@ from mentormesh.experts.models import (
     BookingStatus,
     Budget,
     EntryKind,
+    ExpertOffer,
     FundedSubject,
     LedgerEntry,
     SponsorshipPolicy,
     UnlistedRule,
 )
-from mentormesh.experts.selectors.bookings import balance
+from mentormesh.experts.selectors.bookings import balance, offer_price, offered_subject
 from mentormesh.people.models import Membership, Organization, Role, Skill, User
 from mentormesh.text import money
 
@@ -332,4 +333,21 @@ def spend_of(organization: Organization) -> Spend:
             )
             .order_by("-starts_at")[:50]
         ),
+    )
+
+
+def quote(
+    *, member: User, offer: ExpertOffer, subject: str, starts_at: datetime, budget_id: int
+) -> Coverage:
+    """What the budget's policy would decide about booking ``offer`` for ``subject`` at
+    ``starts_at``: the booking form's live box and the API's coverage, before booking."""
+    return coverage(
+        member=member,
+        budget=budget_for_member(member=member, budget_id=budget_id),
+        subject=offered_subject(offer, subject),
+        price_minor=offer_price(offer),
+        currency=offer.user.profile.paid_currency,
+        minutes=offer.slot_minutes,
+        starts_at=starts_at,
+        expert=offer.user,
     )

@@ -9,6 +9,7 @@ from mentormesh.experts.services.bookings import (
     booking_reschedule,
     booking_review,
     booking_settle,
+    expert_offer_pause,
     expert_offer_set,
 )
 from mentormesh.experts.services.help import (
@@ -52,6 +53,7 @@ __all__ = [
     "booking_review",
     "booking_settle",
     "budget_create",
+    "expert_offer_pause",
     "expert_offer_set",
     "help_close",
     "help_offer_create",

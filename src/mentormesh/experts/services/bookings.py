@@ -30,13 +30,18 @@ from mentormesh.experts.services.ledger import ledger_charge, ledger_hold, ledge
 from mentormesh.matching.availability import zone
 from mentormesh.notifications.services import notify
 from mentormesh.people.models import Role, User
-from mentormesh.people.selectors import profile_for, skill_resolve, skills_named
+from mentormesh.people.selectors import skills_named
 from mentormesh.text import money
 
 
 @transaction.atomic
 def expert_offer_set(
-    *, user: User, subjects: list[str], slot_minutes: int = 60, free_cancellation_hours: int = 24
+    *,
+    user: User,
+    subjects: list[str],
+    slot_minutes: int = 60,
+    free_cancellation_hours: int = 24,
+    active: bool = True,
 ) -> ExpertOffer:
     profile = user.profile
     if not (profile.open_to_paid and profile.paid_rate_minor and profile.paid_currency):
@@ -58,21 +63,16 @@ def expert_offer_set(
         defaults={
             "slot_minutes": slot_minutes,
             "free_cancellation_hours": free_cancellation_hours,
-            "active": True,
+            "active": active,
         },
     )
     offer.subjects.set(resolved)
     return offer
 
 
-def _offer_of(expert: User) -> ExpertOffer:
-    offer = ExpertOffer.objects.filter(user=expert, active=True).first()
-    profile = expert.profile
-    if offer is None or not (
-        profile.open_to_paid and profile.paid_rate_minor and profile.paid_currency
-    ):
-        raise NotFound(f"@{expert.handle} does not offer paid sessions.")
-    return offer
+def expert_offer_pause(*, user: User) -> None:
+    """Nobody can book me until I publish again; bookings already made stay."""
+    ExpertOffer.objects.filter(user=user).update(active=False)
 
 
 def _check_start(starts_at: datetime) -> None:
@@ -135,14 +135,11 @@ def booking_create(
     """Book one of an expert's free slots. With a budget, its policy decides: approved
     bookings are confirmed, others wait for the approver; either way the price is held.
     A budget's refusal (over budget, not funded) is an error, and nothing is written."""
-    expert = profile_for(viewer=member, handle=expert_handle).user
-    offer = _offer_of(expert)
-    profile = expert.profile
+    offer = selectors.bookable_offer(viewer=member, handle=expert_handle)
+    expert, profile = offer.user, offer.user.profile
     if expert.pk == member.pk:
         raise DomainError("You cannot book yourself.", field="expert")
-    skill = skill_resolve(subject)
-    if skill is None or not offer.subjects.filter(pk=skill.pk).exists():
-        raise DomainError(f"subject: @{expert.handle} does not offer “{subject}”.", field="subject")
+    skill = selectors.offered_subject(offer, subject)
     _check_start(starts_at)
     help_request = None
     if help_request_id is not None:
@@ -151,7 +148,7 @@ def booking_create(
             raise NotFound(f"No help request {help_request_id} of yours.")
     _lock_people(member, expert)
     ends_at = _claim_time(expert, member, starts_at, offer.slot_minutes)
-    price = profile.paid_rate_minor * offer.slot_minutes // 60
+    price = selectors.offer_price(offer)
     status, reason, approver = BookingStatus.CONFIRMED, "", None
     if budget is not None:
         budget = Budget.objects.select_for_update().get(pk=budget.pk)
